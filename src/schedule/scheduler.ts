@@ -1,0 +1,275 @@
+// The one scheduler of an agent: fixed-rate runs per path on a single min-heap timer, start
+// times spread by name, a deadline per run, a global cap on runs in flight, live catalog updates.
+import type { PathSpec } from '../catalog/types.js';
+import type { ProbeOutcome } from '../probe/types.js';
+import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import { firstStartMs } from './jitter.js';
+import { MinHeap } from './min-heap.js';
+
+/** Why a planned run did not start (the `reason` label of pathprobe_probes_skipped_total). */
+export const SKIP_REASONS = ['max_in_flight', 'still_running'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+/** When a run was planned and when it actually started (monotonic ms). */
+export interface RunTiming {
+  plannedAt: number;
+  startedAt: number;
+  /** startedAt − plannedAt: the scheduler lag of this run. */
+  lagMs: number;
+}
+
+/** Runs one probe; must settle soon after `signal` aborts. */
+export type ProbeTask = (path: PathSpec, signal: AbortSignal) => Promise<ProbeOutcome>;
+
+/** How the scheduler reports; every hook is called synchronously from the scheduler. */
+export interface SchedulerOptions {
+  probe: ProbeTask;
+  /** A finished run of a path that is still scheduled unchanged. */
+  onResult(path: PathSpec, outcome: ProbeOutcome, timing: RunTiming): void;
+  onStart?(path: PathSpec, timing: RunTiming): void;
+  onSkip?(path: PathSpec, reason: SkipReason): void;
+  onInFlightChange?(inFlight: number): void;
+  /** A hook threw; the scheduler carries on. */
+  onError?(error: unknown, path: PathSpec): void;
+  clock?: Clock;
+  /** Most runs in flight at once over all paths (default 256). */
+  maxInFlight?: number;
+}
+
+/** What an update changed, by path name. */
+export interface UpdateSummary {
+  added: string[];
+  changed: string[];
+  removed: string[];
+  unchanged: string[];
+}
+
+interface Entry {
+  path: PathSpec;
+  fingerprint: string;
+  generation: number;
+  active: boolean;
+  run?: Run;
+  nextAt: number;
+}
+
+interface Run {
+  entry: Entry;
+  path: PathSpec;
+  controller: AbortController;
+  timing: RunTiming;
+  settled: boolean;
+  dropped: boolean;
+  done: Promise<void>;
+}
+
+type Event = { kind: 'start'; entry: Entry; generation: number } | { kind: 'deadline'; run: Run };
+
+/** Default cap on runs in flight. */
+export const DEFAULT_MAX_IN_FLIGHT = 256;
+
+/** Identity of a path's behaviour: everything but where it was written. */
+function fingerprintOf(path: PathSpec): string {
+  return JSON.stringify(path, (key, value: unknown) => (key === 'location' ? undefined : value));
+}
+
+function errorOutcome(error: unknown, seconds: number): ProbeOutcome {
+  const message = error instanceof Error ? error.message : String(error);
+  return { result: 'error', phases: { total: seconds }, durationSeconds: seconds, detail: `prober failed: ${message}` };
+}
+
+/** Fixed-rate scheduler of probe runs. */
+export class Scheduler {
+  private readonly clock: Clock;
+  private readonly maxInFlight: number;
+  private readonly heap = new MinHeap<Event>();
+  private entries = new Map<string, Entry>();
+  private readonly inFlight = new Set<Run>();
+  private generation = 0;
+  private timer: TimerHandle | undefined;
+  private armedAt: number | undefined;
+  private stopping = false;
+  private closed = false;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+  }
+
+  /** Number of runs in flight now. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  /** The scheduled paths, in the order of the last update. */
+  paths(): PathSpec[] {
+    return [...this.entries.values()].map((e) => e.path);
+  }
+
+  /** Monotonic ms of the next planned start of `name`, if scheduled. */
+  nextStartOf(name: string): number | undefined {
+    return this.entries.get(name)?.nextAt;
+  }
+
+  /**
+   * Applies a new set of paths. Unchanged paths (same spec apart from location) keep their
+   * schedule and in-flight run; changed paths restart; removed paths stop and their in-flight
+   * result is dropped.
+   */
+  update(paths: readonly PathSpec[]): UpdateSummary {
+    if (this.stopping) throw new Error('scheduler is stopped');
+    const summary: UpdateSummary = { added: [], changed: [], removed: [], unchanged: [] };
+    const next = new Map<string, Entry>();
+    const now = this.clock.now();
+    for (const path of paths) {
+      if (next.has(path.name)) continue;
+      const fingerprint = fingerprintOf(path);
+      const existing = this.entries.get(path.name);
+      if (existing && existing.fingerprint === fingerprint) {
+        existing.path = path;
+        next.set(path.name, existing);
+        summary.unchanged.push(path.name);
+        continue;
+      }
+      if (existing) {
+        this.cancel(existing);
+        summary.changed.push(path.name);
+      } else {
+        summary.added.push(path.name);
+      }
+      const entry: Entry = { path, fingerprint, generation: ++this.generation, active: true, nextAt: 0 };
+      entry.nextAt = firstStartMs(path.name, path.intervalMs, now);
+      this.heap.push(entry.nextAt, { kind: 'start', entry, generation: entry.generation });
+      next.set(path.name, entry);
+    }
+    for (const [name, entry] of this.entries) {
+      if (next.has(name)) continue;
+      this.cancel(entry);
+      summary.removed.push(name);
+    }
+    this.entries = next;
+    this.arm();
+    return summary;
+  }
+
+  /**
+   * Stops scheduling and waits for in-flight runs (their results are still delivered) up to
+   * `timeoutMs`; then aborts the rest. Resolves to the number of runs abandoned.
+   */
+  async stop(timeoutMs = 5000): Promise<number> {
+    this.stopping = true;
+    if (this.inFlight.size > 0) {
+      let handle: TimerHandle | undefined;
+      const bound = new Promise<void>((resolve) => {
+        handle = this.clock.setTimer(resolve, timeoutMs);
+      });
+      await Promise.race([Promise.all([...this.inFlight].map((r) => r.done)), bound]);
+      if (handle !== undefined) this.clock.clearTimer(handle);
+    }
+    const abandoned = this.inFlight.size;
+    for (const run of this.inFlight) {
+      run.dropped = true;
+      run.controller.abort(new Error('scheduler stopped'));
+    }
+    this.closed = true;
+    this.disarm();
+    return abandoned;
+  }
+
+  private cancel(entry: Entry): void {
+    entry.active = false;
+    const run = entry.run;
+    if (run && !run.settled) {
+      run.dropped = true;
+      run.controller.abort(new Error('path removed or changed'));
+    }
+  }
+
+  private arm(): void {
+    if (this.closed) return;
+    const at = this.heap.peekKey();
+    if (at === this.armedAt) return;
+    this.disarm();
+    if (at === undefined) return;
+    this.armedAt = at;
+    this.timer = this.clock.setTimer(this.tick, at - this.clock.now());
+  }
+
+  private disarm(): void {
+    if (this.timer !== undefined) this.clock.clearTimer(this.timer);
+    this.timer = undefined;
+    this.armedAt = undefined;
+  }
+
+  private readonly tick = (): void => {
+    this.timer = undefined;
+    this.armedAt = undefined;
+    const now = this.clock.now();
+    for (let at = this.heap.peekKey(); at !== undefined && at <= now; at = this.heap.peekKey()) {
+      const event = this.heap.pop()!;
+      if (event.kind === 'deadline') {
+        if (!event.run.settled) event.run.controller.abort(new DOMException('probe deadline', 'TimeoutError'));
+      } else {
+        this.due(event.entry, event.generation, at);
+      }
+    }
+    this.arm();
+  };
+
+  private due(entry: Entry, generation: number, plannedAt: number): void {
+    if (this.stopping || !entry.active || entry.generation !== generation) return;
+    // Fixed rate: the next start follows the planned start, not the finish; slots already
+    // missed (process paused, loop overloaded) are skipped rather than fired in a burst.
+    const interval = entry.path.intervalMs;
+    const now = this.clock.now();
+    let nextAt = plannedAt + interval;
+    if (nextAt <= now) nextAt += Math.floor((now - nextAt) / interval + 1) * interval;
+    entry.nextAt = nextAt;
+    this.heap.push(nextAt, { kind: 'start', entry, generation });
+    if (entry.run) this.hook(() => this.options.onSkip?.(entry.path, 'still_running'), entry.path);
+    else if (this.inFlight.size >= this.maxInFlight) this.hook(() => this.options.onSkip?.(entry.path, 'max_in_flight'), entry.path);
+    else this.start(entry, plannedAt);
+  }
+
+  private start(entry: Entry, plannedAt: number): void {
+    const path = entry.path;
+    const startedAt = this.clock.now();
+    const timing: RunTiming = { plannedAt, startedAt, lagMs: startedAt - plannedAt };
+    const controller = new AbortController();
+    const run: Run = { entry, path, controller, timing, settled: false, dropped: false, done: Promise.resolve() };
+    entry.run = run;
+    this.inFlight.add(run);
+    this.hook(() => this.options.onInFlightChange?.(this.inFlight.size), path);
+    this.hook(() => this.options.onStart?.(path, timing), path);
+    this.heap.push(startedAt + path.timeoutMs, { kind: 'deadline', run });
+    let pending: Promise<ProbeOutcome>;
+    try {
+      pending = this.options.probe(path, controller.signal);
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    run.done = pending
+      .catch((error: unknown) => errorOutcome(error, (this.clock.now() - startedAt) / 1000))
+      .then((outcome) => this.finish(run, outcome));
+  }
+
+  private finish(run: Run, outcome: ProbeOutcome): void {
+    run.settled = true;
+    this.inFlight.delete(run);
+    if (run.entry.run === run) run.entry.run = undefined;
+    this.hook(() => this.options.onInFlightChange?.(this.inFlight.size), run.path);
+    if (run.dropped || !run.entry.active) return;
+    this.hook(() => this.options.onResult(run.path, outcome, run.timing), run.path);
+  }
+
+  private hook(call: () => void, path: PathSpec): void {
+    try {
+      call();
+    } catch (error) {
+      if (this.options.onError) this.options.onError(error, path);
+      else queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+}

@@ -1,0 +1,229 @@
+import t from 'tap';
+import type { PathSpec } from '../../src/catalog/types.js';
+import type { ProbeOutcome } from '../../src/probe/types.js';
+import { Scheduler, type RunTiming, type SkipReason } from '../../src/schedule/scheduler.js';
+import { phaseOffsetMs } from '../../src/schedule/jitter.js';
+import { ManualClock } from './manual-clock.js';
+import { makePath } from '../fixtures/path-spec.js';
+
+const ok = (seconds: number): ProbeOutcome => ({ result: 'ok', phases: { total: seconds }, durationSeconds: seconds, detail: '' });
+
+/** A probe that takes `durationMs` of clock time, or ends as `timeout` when aborted first. */
+function clockProbe(clock: ManualClock, durationMs: (p: PathSpec) => number) {
+  const aborts: { name: string; at: number }[] = [];
+  const probe = (path: PathSpec, signal: AbortSignal) =>
+    new Promise<ProbeOutcome>((resolve) => {
+      const start = clock.now();
+      const handle = clock.setTimer(() => resolve(ok((clock.now() - start) / 1000)), durationMs(path));
+      signal.addEventListener('abort', () => {
+        clock.clearTimer(handle);
+        aborts.push({ name: path.name, at: clock.now() });
+        resolve({ result: 'timeout', phases: { total: 0 }, durationSeconds: 0, detail: 'aborted' });
+      });
+    });
+  return { probe, aborts };
+}
+
+/** Stops a scheduler while moving the manual clock past its stop bound. */
+async function stopOn(clock: ManualClock, scheduler: Scheduler): Promise<number> {
+  const stopped = scheduler.stop(1000);
+  await clock.advance(1000);
+  return stopped;
+}
+
+function recorder() {
+  const results: { name: string; outcome: ProbeOutcome; timing: RunTiming }[] = [];
+  const skips: { name: string; reason: SkipReason }[] = [];
+  const starts: { name: string; timing: RunTiming }[] = [];
+  return {
+    results,
+    skips,
+    starts,
+    hooks: {
+      onResult: (p: PathSpec, outcome: ProbeOutcome, timing: RunTiming) => results.push({ name: p.name, outcome, timing }),
+      onSkip: (p: PathSpec, reason: SkipReason) => skips.push({ name: p.name, reason }),
+      onStart: (p: PathSpec, timing: RunTiming) => starts.push({ name: p.name, timing }),
+    },
+  };
+}
+
+t.test('fixed rate: planned starts stay on the grid over many intervals, whatever the probe takes', async (t) => {
+  const clock = new ManualClock();
+  const { probe } = clockProbe(clock, () => 337);
+  const rec = recorder();
+  const scheduler = new Scheduler({ clock, probe, ...rec.hooks });
+  scheduler.update([makePath('a', { intervalMs: 1000, timeoutMs: 900 })]);
+  await clock.advance(200_000);
+  t.equal(rec.starts.length, 200, 'one run per interval');
+  const first = rec.starts[0]!.timing.plannedAt;
+  rec.starts.forEach((s, i) => {
+    if (s.timing.plannedAt !== first + i * 1000) t.fail(`run ${i} planned at ${s.timing.plannedAt}`);
+    if (s.timing.lagMs !== 0) t.fail(`run ${i} lag ${s.timing.lagMs}`);
+  });
+  t.equal(rec.starts.at(-1)!.timing.plannedAt - first, 199 * 1000, 'no drift after 199 intervals');
+  const finished = rec.starts.filter((s) => s.timing.startedAt + 337 <= clock.now()).length;
+  t.ok(finished >= 199);
+  t.equal(rec.results.length, finished, 'every finished run reported once');
+  t.same(rec.skips, []);
+  await stopOn(clock, scheduler);
+});
+
+t.test('first starts are spread over the interval, deterministically by name', async (t) => {
+  const clock = new ManualClock();
+  const scheduler = new Scheduler({ clock, probe: async () => ok(0), onResult: () => {} });
+  const paths = Array.from({ length: 2000 }, (_, i) => makePath(`path-${i}`, { intervalMs: 10_000 }));
+  scheduler.update(paths);
+  const now = clock.now();
+  const buckets = new Array<number>(10).fill(0);
+  let outside = 0;
+  for (const p of paths) {
+    const at = scheduler.nextStartOf(p.name)!;
+    if (at < now || at >= now + 10_000) outside++;
+    else buckets[Math.floor(((at - now) / 10_000) * 10)]! += 1;
+  }
+  t.equal(outside, 0, 'every first start lies within one interval from now');
+  for (const [i, n] of buckets.entries()) t.ok(n > 150 && n < 250, `bucket ${i} holds ${n} of 2000 starts`);
+  const again = new Scheduler({ clock, probe: async () => ok(0), onResult: () => {} });
+  again.update(paths.slice(0, 5));
+  for (const p of paths.slice(0, 5)) t.equal(again.nextStartOf(p.name), scheduler.nextStartOf(p.name), 'same name, same phase');
+  t.not(phaseOffsetMs('a', 10_000), phaseOffsetMs('b', 10_000));
+  await stopOn(clock, scheduler);
+  await stopOn(clock, again);
+});
+
+t.test('each run is aborted at its deadline', async (t) => {
+  const clock = new ManualClock();
+  const { probe, aborts } = clockProbe(clock, () => 60_000);
+  const rec = recorder();
+  const scheduler = new Scheduler({ clock, probe, ...rec.hooks });
+  scheduler.update([makePath('slow', { intervalMs: 1000, timeoutMs: 250 })]);
+  await clock.advance(3000);
+  t.ok(rec.starts.length >= 2);
+  const due = rec.starts.filter((s) => s.timing.startedAt + 250 <= clock.now());
+  t.ok(due.length >= 2);
+  t.equal(aborts.length, due.length, 'every run past its deadline aborted');
+  for (const [i, s] of due.entries()) t.equal(aborts[i]?.at, s.timing.startedAt + 250, `run ${i} aborted at start + timeout`);
+  t.same(rec.results.map((r) => r.outcome.result), due.map(() => 'timeout'));
+  t.same(rec.skips, []);
+  await stopOn(clock, scheduler);
+});
+
+t.test('global cap skips with max_in_flight; an unfinished run skips with still_running', async (t) => {
+  const clock = new ManualClock();
+  // Probes ignore the deadline here: the cap and overlap rules must hold on their own.
+  const probe = (p: PathSpec) =>
+    new Promise<ProbeOutcome>((resolve) => clock.setTimer(() => resolve(ok(2.5)), p.name === 'long' ? 2500 : 700));
+  const rec = recorder();
+  let maxSeen = 0;
+  const scheduler = new Scheduler({
+    clock,
+    probe,
+    maxInFlight: 2,
+    ...rec.hooks,
+    onInFlightChange: (n) => (maxSeen = Math.max(maxSeen, n)),
+  });
+  scheduler.update(['a', 'b', 'c'].map((n) => makePath(n, { intervalMs: 1000, timeoutMs: 900 })));
+  await clock.advance(10_000);
+  t.equal(maxSeen, 2, 'never more than the cap in flight');
+  const capped = rec.skips.filter((s) => s.reason === 'max_in_flight');
+  t.ok(capped.length > 0, 'some runs skipped for the cap');
+  t.equal(rec.starts.length + capped.length, 30, 'every planned run either started or was skipped');
+  await stopOn(clock, scheduler);
+
+  const clock2 = new ManualClock();
+  const rec2 = recorder();
+  const long = new Scheduler({
+    clock: clock2,
+    probe: () => new Promise<ProbeOutcome>((resolve) => clock2.setTimer(() => resolve(ok(2.5)), 2500)),
+    ...rec2.hooks,
+  });
+  long.update([makePath('long', { intervalMs: 1000, timeoutMs: 900 })]);
+  await clock2.advance(12_000);
+  t.ok(rec2.skips.length >= 6, `skipped ${rec2.skips.length} runs`);
+  t.ok(rec2.skips.every((s) => s.reason === 'still_running'));
+  t.equal(rec2.starts.length + rec2.skips.length, 12, 'runs never queue up');
+  await stopOn(clock2, long);
+});
+
+t.test('update: unchanged keep schedule and run, changed restart, removed stop and drop results', async (t) => {
+  const clock = new ManualClock();
+  const { probe, aborts } = clockProbe(clock, () => 400);
+  const rec = recorder();
+  const scheduler = new Scheduler({ clock, probe, ...rec.hooks });
+  const a = makePath('keep', { intervalMs: 1000, timeoutMs: 900 });
+  const b = makePath('change', { intervalMs: 1000, timeoutMs: 900 });
+  const c = makePath('remove', { intervalMs: 1000, timeoutMs: 900 });
+  scheduler.update([a, b, c]);
+  // Move to a moment where all three are in flight: every path starts within its first interval.
+  const latest = Math.max(...[a, b, c].map((p) => scheduler.nextStartOf(p.name)!));
+  await clock.advance(latest - clock.now());
+  const inFlightBefore = rec.starts.filter((s) => clock.now() - s.timing.startedAt < 400).map((s) => s.name);
+  t.ok(inFlightBefore.length >= 1);
+  const keepNext = scheduler.nextStartOf('keep');
+  const summary = scheduler.update([
+    { ...a, location: { file: 'other.yaml', line: 9, col: 3 } },
+    { ...b, port: 81 },
+  ]);
+  t.same(summary, { added: [], changed: ['change'], removed: ['remove'], unchanged: ['keep'] });
+  t.equal(scheduler.nextStartOf('keep'), keepNext, 'unchanged path keeps its schedule');
+  t.equal(scheduler.nextStartOf('remove'), undefined);
+  const resultsBefore = rec.results.length;
+  await clock.advance(5000);
+  const after = rec.results.slice(resultsBefore);
+  t.notOk(after.some((r) => r.name === 'remove'), 'no result of a removed path');
+  t.ok(after.some((r) => r.name === 'keep'));
+  t.ok(after.filter((r) => r.name === 'change').every((r) => r.outcome.result === 'ok'), 'aborted old run of a changed path dropped');
+  for (const name of inFlightBefore.filter((n) => n !== 'keep')) t.ok(aborts.some((x) => x.name === name), `${name} in-flight run aborted`);
+  t.notOk(aborts.some((x) => x.name === 'keep'), 'unchanged in-flight run left alone');
+  t.ok(rec.results.some((r) => r.name === 'keep' && r.timing.startedAt < keepNext! - 1000 + 1), 'its in-flight result delivered');
+  t.equal(rec.starts.filter((s) => s.name === 'remove' && s.timing.startedAt > latest).length, 0, 'removed path never runs again');
+  await stopOn(clock, scheduler);
+});
+
+t.test('stop: no new runs, in-flight results delivered, bounded wait', async (t) => {
+  const clock = new ManualClock();
+  const { probe } = clockProbe(clock, () => 300);
+  const rec = recorder();
+  const scheduler = new Scheduler({ clock, probe, ...rec.hooks });
+  scheduler.update([makePath('a', { intervalMs: 1000, timeoutMs: 900 })]);
+  await clock.advance(scheduler.nextStartOf('a')! - clock.now() + 10);
+  t.equal(scheduler.inFlightCount, 1);
+  const stopped = scheduler.stop(5000);
+  await clock.advance(400);
+  t.equal(await stopped, 0, 'nothing abandoned');
+  t.equal(rec.results.length, 1, 'in-flight result delivered');
+  await clock.advance(5000);
+  t.equal(rec.starts.length, 1, 'no run after stop');
+  t.equal(clock.timerCount, 0, 'no timer left behind');
+
+  const clock2 = new ManualClock();
+  let aborted = false;
+  const stubborn = new Scheduler({
+    clock: clock2,
+    // Settles only long after abort: stop() must not wait for it beyond its bound.
+    probe: (_p, signal) => new Promise<ProbeOutcome>((resolve) => {
+      signal.addEventListener('abort', () => (aborted = true));
+      clock2.setTimer(() => resolve(ok(99)), 99_000);
+    }),
+    onResult: () => t.fail('abandoned run must not report'),
+  });
+  stubborn.update([makePath('stuck', { intervalMs: 100_000, timeoutMs: 50_000 })]);
+  await clock2.advance(stubborn.nextStartOf('stuck')! - clock2.now());
+  const stopping = stubborn.stop(2000);
+  await clock2.advance(2000);
+  t.equal(await stopping, 1, 'one run abandoned after the bound');
+  t.ok(aborted);
+  await clock2.advance(100_000);
+});
+
+t.test('a prober that throws becomes an error outcome', async (t) => {
+  const clock = new ManualClock();
+  const rec = recorder();
+  const scheduler = new Scheduler({ clock, probe: () => { throw new Error('boom'); }, ...rec.hooks });
+  scheduler.update([makePath('bad', { intervalMs: 1000 })]);
+  await clock.advance(1000);
+  t.equal(rec.results.length, 1);
+  t.equal(rec.results[0]!.outcome.result, 'error');
+  t.match(rec.results[0]!.outcome.detail, /boom/);
+  await stopOn(clock, scheduler);
+});
