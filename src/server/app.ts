@@ -2,7 +2,7 @@
 // status page. The server only reads the agent's state; no route fetches or connects anywhere.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServerDeps } from './deps.js';
-import { installErrorHandlers } from './http-errors.js';
+import { frameworkErrorHandler, installErrorHandlers } from './http-errors.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { pathsApiRoutes } from './routes/paths-api-routes.js';
@@ -33,6 +33,7 @@ export function buildApp(deps: BuildAppDeps): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: frameworkErrorHandler,
     requestTimeout: 30_000,
     connectionTimeout: 30_000,
   }) as unknown as FastifyInstance;

@@ -2,12 +2,14 @@
 // plus the not-found and error handlers that turn them into the JSON body of ApiErrorSchema.
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { ApiError } from './api-schema.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 
 /** The server's error codes. Clients may match on `code`; messages may change. */
 export const HTTP_ERRORS = {
   routeNotFound: { statusCode: 404, code: 'PP_HTTP_NOT_FOUND', message: 'no such route' },
   pathNotFound: { statusCode: 404, code: 'PP_PATH_NOT_FOUND', message: 'no such path in the catalog' },
   badRequest: { statusCode: 400, code: 'PP_HTTP_BAD_REQUEST', message: 'bad request' },
+  uriTooLong: { statusCode: 414, code: 'PP_HTTP_URI_TOO_LONG', message: 'URL parameter too long' },
   payloadTooLarge: { statusCode: 413, code: 'PP_HTTP_PAYLOAD_TOO_LARGE', message: 'request body too large' },
   internal: { statusCode: 500, code: 'PP_HTTP_INTERNAL', message: 'internal error (see the agent log)' },
 } as const satisfies Record<string, ApiError>;
@@ -42,4 +44,15 @@ export function installErrorHandlers(app: FastifyInstance): void {
       sendError(reply, 'internal');
     }
   });
+}
+
+/**
+ * Fastify's `frameworkErrors` option: errors raised while routing (a bad URL, an over-long
+ * parameter), before any hook runs — so the security headers are set here too.
+ */
+export function frameworkErrorHandler(error: FastifyError, _request: unknown, reply: FastifyReply): void {
+  reply.headers(SECURITY_HEADERS);
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') sendError(reply, 'uriTooLong');
+  else if (error.statusCode !== undefined && error.statusCode < 500) sendError(reply, 'badRequest', 'malformed URL');
+  else sendError(reply, 'internal');
 }

@@ -40,7 +40,7 @@ thead th{background:#f0f3f6;color:var(--muted);font-size:12px;font-weight:600;te
 .matrix thead th{white-space:normal;overflow-wrap:anywhere;min-width:90px}
 .sub{display:block;color:var(--muted);font-size:12px;font-weight:400}
 .chips{display:flex;flex-direction:column;gap:4px}
-.chip{display:block;padding:4px 8px;border-radius:4px;border:1px solid transparent;border-left-width:5px;text-decoration:none;color:var(--ink)}
+.chip{display:block;max-width:210px;padding:4px 8px;border-radius:4px;border:1px solid transparent;border-left-width:5px;text-decoration:none;color:var(--ink)}
 .chip:hover{text-decoration:underline}
 .chip .res{font-weight:600}
 .chip .sub{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
@@ -67,7 +67,7 @@ tr.row-down td:first-child{box-shadow:inset 4px 0 0 var(--rejected)}
 tr.row-inconclusive td:first-child{box-shadow:inset 4px 0 0 var(--drop)}
 .paths td{white-space:nowrap}
 .paths td.pathcell,.paths td.detail,.paths td.policy,.paths td.runbook{white-space:normal;overflow-wrap:anywhere}
-.paths td.pathcell{min-width:250px}
+.paths td.pathcell{min-width:270px}
 .paths td.detail{min-width:210px}
 .paths td.policy{min-width:150px}
 .paths td.runbook{min-width:80px}
