@@ -1,4 +1,6 @@
 import t from 'tap';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { Gauge, Registry } from 'prom-client';
 import { buildApp, BODY_LIMIT_BYTES } from '../../src/server/app.js';
 import { HTTP_ERRORS } from '../../src/server/http-errors.js';
@@ -96,4 +98,19 @@ t.test('only read routes exist: no proxy, no ?target=, nothing but GET/HEAD', as
   for (const line of lines) t.match(line, /\(GET, HEAD\)$/, line.trim());
   const listed = ['/metrics', '/-/healthy', '/-/ready', '/api/v1/paths', '/api/v1/paths/:name', '/'];
   for (const url of listed) t.ok(app.hasRoute({ method: 'GET', url }), url);
+});
+
+t.test('a pino logger gets the errors, not a line per scrape', async (t) => {
+  const lines: string[] = [];
+  const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+  const registry = new Registry();
+  new Gauge({ name: 'pathprobe_broken', help: 'h', registers: [registry], collect() { throw new Error('collector exploded'); } });
+  const app = buildApp({ registry, status: new MemoryStatusReader([]), version: '0', logger: pino({ level: 'info' }, sink) });
+  t.teardown(() => app.close());
+  await app.inject('/-/healthy');
+  await app.inject('/api/v1/paths');
+  t.same(lines, [], 'successful requests are not logged');
+  await app.inject('/metrics');
+  t.equal(lines.length, 1);
+  t.match(JSON.parse(lines[0] ?? '{}'), { level: 50, msg: 'request failed', url: '/metrics', err: { message: 'collector exploded' } });
 });

@@ -28,6 +28,15 @@ export function verdictSentence(counts: Record<PathStateName, number>): string {
   return `All ${total} ${total === 1 ? 'path behaves' : 'paths behave'} as declared`;
 }
 
+/** The first few failing paths with their result, so the summary alone says where to look. */
+function failingLine(model: StatusPageModel): SafeHtml | false {
+  const failing = model.paths.filter((p) => p.state === 'down' || p.state === 'inconclusive');
+  if (failing.length === 0) return false;
+  const shown = failing.slice(0, 4).map((p) => `${p.name} (${p.state === 'inconclusive' ? 'inconclusive' : p.result ?? '?'})`);
+  const more = failing.length > shown.length ? ` and ${failing.length - shown.length} more` : '';
+  return html`<span class="sub" id="failing">${shown.join(', ')}${more}</span>`;
+}
+
 const COUNT_LABEL: Record<PathStateName, string> = {
   up: 'up — as declared',
   down: 'down',
@@ -52,7 +61,7 @@ export function renderSummary(model: StatusPageModel): SafeHtml {
   const overall = overallOf(counts);
   return html`${!model.ready && html`<div class="banner" role="status"><b>Not ready.</b> The catalog is not loaded yet or not every path is scheduled; results below may be incomplete.</div>`}
 <section class="summary" aria-label="summary">
-<div class="verdict ${overall}" id="verdict">${verdictSentence(counts)}</div>
+<div class="verdict ${overall}"><span id="verdict">${verdictSentence(counts)}</span>${failingLine(model)}</div>
 ${PATH_STATES.map(
   (s) => html`<div class="count ${s}${counts[s] > 0 ? ' nonzero' : ''}" id="count-${s}"><span class="n">${counts[s]}</span><span class="l">${STATE_MARK[s]} ${COUNT_LABEL[s]}</span></div>`,
 )}

@@ -21,7 +21,8 @@ p.lead{margin:0 0 12px;color:var(--muted)}
 .topbar .right{margin-left:auto}
 .banner{margin:16px 0 0;padding:10px 14px;border-radius:6px;border:1px solid var(--drop);background:var(--drop-t)}
 .summary{display:flex;flex-wrap:wrap;gap:12px;align-items:stretch;margin:20px 0 4px}
-.verdict{flex:1 1 280px;padding:14px 16px;border-radius:8px;background:var(--card);border:1px solid var(--line);font-size:17px;font-weight:600;display:flex;align-items:center}
+.verdict{flex:1 1 280px;padding:12px 16px;border-radius:8px;background:var(--card);border:1px solid var(--line);font-size:17px;font-weight:600;display:flex;flex-direction:column;justify-content:center;gap:2px}
+.verdict .sub{font-size:13px}
 .verdict.bad{border-left:6px solid var(--rejected)}
 .verdict.good{border-left:6px solid var(--ok)}
 .verdict.wait{border-left:6px solid var(--error)}
@@ -33,7 +34,7 @@ p.lead{margin:0 0 12px;color:var(--muted)}
 .panel{background:var(--card);border:1px solid var(--line);border-radius:8px;overflow-x:auto}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;vertical-align:top;padding:8px 10px;border-bottom:1px solid var(--line)}
-tr:last-child td{border-bottom:0}
+tr:last-child td,tr:last-child th{border-bottom:0}
 thead th{background:#f0f3f6;color:var(--muted);font-size:12px;font-weight:600;text-transform:uppercase;letter-spacing:.4px;white-space:nowrap}
 .matrix th.row{white-space:nowrap}
 .matrix td{min-width:120px;max-width:230px}
@@ -44,8 +45,11 @@ thead th{background:#f0f3f6;color:var(--muted);font-size:12px;font-weight:600;te
 .chip:hover{text-decoration:underline}
 .chip .res{font-weight:600}
 .chip .sub{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-.chip.is-down,.chip.is-inconclusive{border-color:#24292f;box-shadow:0 0 0 1px #24292f inset}
+/* failing: a dark frame on three sides; the left edge keeps the result colour */
+.chip.is-down,.chip.is-inconclusive{border-top-color:#24292f;border-right-color:#24292f;border-bottom-color:#24292f;border-width:2px 2px 2px 5px}
 .badge{display:inline-block;padding:1px 7px;border-radius:4px;border:1px solid transparent;border-left-width:4px;font-weight:600;white-space:nowrap}
+/* legend swatch: one class only, so the family rules below set its left edge */
+.sw{display:inline-block;width:20px;height:14px;border-radius:3px;border:1px solid transparent;border-left-width:5px}
 .fam-ok{background:var(--ok-t);border-left-color:var(--ok)}
 .fam-drop{background:var(--drop-t);border-left-color:var(--drop)}
 .fam-rejected{background:var(--rejected-t);border-left-color:var(--rejected)}
@@ -55,8 +59,6 @@ thead th{background:#f0f3f6;color:var(--muted);font-size:12px;font-weight:600;te
 .fam-pending{background:#fff;border:1px dashed #8c959f}
 .legend{display:flex;flex-wrap:wrap;gap:8px 18px;padding:10px 12px;border-top:1px solid var(--line);font-size:12.5px;color:var(--muted)}
 .legend .item{display:flex;gap:6px;align-items:center}
-.legend .sw{display:inline-block;width:20px;height:14px;border-radius:3px;border:1px solid transparent;border-left-width:5px}
-.legend .sw.fam-pending{border:1px dashed #8c959f}
 .legend .marks{display:block;flex-basis:100%}
 .state{white-space:nowrap;font-weight:600}
 .state.down{color:#a1330a}
