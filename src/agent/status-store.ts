@@ -1,0 +1,120 @@
+// The agent's status store: per path the last outcome, state, change times and a bounded
+// history. Written by the result flow, read by the server through StatusReader.
+import type { PathSpec } from '../catalog/types.js';
+import type { ProbeOutcome } from '../probe/types.js';
+import type { PathState, PathStatus, StatusReader } from './path-status.js';
+import { behavedAsDeclared } from './judge.js';
+
+/** Default number of results kept per path. */
+export const DEFAULT_HISTORY_LIMIT = 60;
+
+/** A path whose state changed, with the epoch ms of the change. */
+export interface StateChange {
+  status: PathStatus;
+  from: PathState;
+  to: PathState;
+  at: number;
+}
+
+/** The state a path is in, given its own status and its control's (when this agent runs it). */
+export function deriveState(status: PathStatus, control: PathStatus | undefined): PathState {
+  const last = status.last;
+  if (!last) return 'pending';
+  if (!last.up) return 'down';
+  // A blocked path that "holds" proves nothing while its control cannot reach the destination
+  // either: a dead destination must not make an isolation test green.
+  if (status.spec.expect === 'blocked' && control && control.last?.up !== true) return 'inconclusive';
+  return 'up';
+}
+
+/** In-memory status of every scheduled path. */
+export class StatusStore implements StatusReader {
+  private statuses = new Map<string, PathStatus>();
+  /** control path name → the blocked paths it controls. */
+  private dependents = new Map<string, PathStatus[]>();
+  private isReady = false;
+  private readonly historyLimit: number;
+
+  constructor(private readonly options: { source?: string; historyLimit?: number } = {}) {
+    this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  }
+
+  list(): PathStatus[] {
+    return [...this.statuses.values()];
+  }
+
+  get(name: string): PathStatus | undefined {
+    return this.statuses.get(name);
+  }
+
+  ready(): boolean {
+    return this.isReady;
+  }
+
+  sourceFilter(): string | undefined {
+    return this.options.source;
+  }
+
+  /** Marks the agent ready (a catalog is loaded and every path scheduled) or not. */
+  setReady(ready: boolean): void {
+    this.isReady = ready;
+  }
+
+  /**
+   * Replaces the set of paths, in catalog order. Paths kept by name keep their results and
+   * history (with the new spec); removed paths are forgotten. Returns state changes this causes
+   * (a blocked path whose control appeared or vanished).
+   */
+  setCatalog(paths: readonly PathSpec[], atMs: number): StateChange[] {
+    const next = new Map<string, PathStatus>();
+    for (const spec of paths) {
+      if (next.has(spec.name)) continue;
+      const known = this.statuses.get(spec.name);
+      if (known) {
+        known.spec = spec;
+        if (known.last) known.last.up = behavedAsDeclared(spec.expect, known.last.outcome.result);
+        next.set(spec.name, known);
+      } else {
+        next.set(spec.name, { spec, state: 'pending', history: [] });
+      }
+    }
+    this.statuses = next;
+    this.dependents = new Map();
+    for (const status of next.values()) {
+      const control = status.spec.control;
+      if (control !== undefined) this.dependents.set(control, [...(this.dependents.get(control) ?? []), status]);
+    }
+    const changes: StateChange[] = [];
+    for (const status of next.values()) this.refresh(status, atMs, changes);
+    return changes;
+  }
+
+  /**
+   * Records a finished probe of `spec` at epoch ms `atMs`. Returns the state changes: the path's
+   * own, and those of blocked paths it is the control of. Unknown paths are ignored.
+   */
+  record(spec: PathSpec, outcome: ProbeOutcome, atMs: number): StateChange[] {
+    const status = this.statuses.get(spec.name);
+    if (!status) return [];
+    const up = behavedAsDeclared(status.spec.expect, outcome.result);
+    status.last = { outcome, at: atMs, up };
+    if (up) status.lastSuccessAt = atMs;
+    status.history.push({ at: atMs, result: outcome.result, up, durationSeconds: outcome.durationSeconds });
+    if (status.history.length > this.historyLimit) status.history.splice(0, status.history.length - this.historyLimit);
+    const changes: StateChange[] = [];
+    this.refresh(status, atMs, changes);
+    for (const dependent of this.dependents.get(spec.name) ?? []) {
+      if (dependent !== status) this.refresh(dependent, atMs, changes);
+    }
+    return changes;
+  }
+
+  private refresh(status: PathStatus, atMs: number, changes: StateChange[]): void {
+    const control = status.spec.control === undefined ? undefined : this.statuses.get(status.spec.control);
+    const state = deriveState(status, control);
+    if (state === status.state) return;
+    changes.push({ status, from: status.state, to: state, at: atMs });
+    status.state = state;
+    status.lastChangeAt = atMs;
+  }
+}
