@@ -1,0 +1,138 @@
+import t from 'tap';
+import { mkdtemp, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pino } from 'pino';
+import { startAgent, type Agent } from '../../src/agent/agent.js';
+import { PathprobeError } from '../../src/errors.js';
+import type { ProbeOutcome } from '../../src/probe/types.js';
+import { loadMiniCatalog } from '../fixtures/mini-catalog.js';
+
+const prober = async (): Promise<ProbeOutcome> => ({ result: 'ok', phases: { total: 0.001 }, durationSeconds: 0.001, detail: 'connected' });
+
+/** A directory laid out like a kubelet ConfigMap volume, updated the way kubelet does it. */
+async function configMapVolume(t: { teardown(fn: () => unknown): void }, content: string) {
+  const dir = await mkdtemp(join(tmpdir(), 'pathprobe-cm-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  let version = 0;
+  let current = '';
+  const publish = async (text: string) => {
+    const next = `..2024_01_01_00_00_0${++version}.000000001`;
+    await mkdir(join(dir, next));
+    await writeFile(join(dir, next, 'catalog.yaml'), text);
+    await symlink(next, join(dir, '..data_tmp'));
+    await rename(join(dir, '..data_tmp'), join(dir, '..data'));
+    if (current) await rm(join(dir, current), { recursive: true });
+    current = next;
+  };
+  await publish(content);
+  await symlink('..data/catalog.yaml', join(dir, 'catalog.yaml'));
+  return { file: join(dir, 'catalog.yaml'), publish };
+}
+
+function captureLogs() {
+  const lines: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) });
+  return { lines, logger };
+}
+
+async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+const metricsText = async (agent: Agent) => (await fetch(`${agent.listening.url}metrics`)).text();
+
+t.test('reloads a ConfigMap-style catalog on atomic ..data swaps; an invalid one keeps the last good', async (t) => {
+  const volume = await configMapVolume(t, 'paths:\n  - {name: keep, port: 1}\n  - {name: gone, port: 2}\n');
+  const { lines, logger } = captureLogs();
+  const agent = await startAgent({
+    catalogPaths: [volume.file],
+    listen: '127.0.0.1:0',
+    logger,
+    loadCatalog: loadMiniCatalog,
+    prober,
+    watch: { debounceMs: 50, pollIntervalMs: 0 },
+  });
+  t.teardown(() => agent.stop(1000));
+  t.equal((await fetch(`${agent.listening.url}-/ready`)).status, 200, 'ready once loaded and scheduled');
+  t.match(await metricsText(agent), /^pathprobe_catalog_last_reload_successful 1$/m);
+  await until('first results', () => agent.status.get('gone')?.last);
+  const keepNext = agent.scheduler.nextStartOf('keep');
+  const keepHistory = agent.status.get('keep')!.history.length;
+  t.ok(keepHistory > 0);
+
+  await volume.publish('paths:\n  - {name: keep, port: 1}\n  - {name: added, port: 3}\n');
+  await until('the new catalog', () => agent.status.get('added'));
+  t.same(agent.status.list().map((s) => s.spec.name), ['keep', 'added']);
+  t.equal(agent.status.get('gone'), undefined);
+  const kept = agent.scheduler.nextStartOf('keep')!;
+  t.ok(kept >= keepNext! && (kept - keepNext!) % 200 < 1e-6 || 200 - ((kept - keepNext!) % 200) < 1e-6, 'unchanged path stays on its schedule');
+  t.ok(agent.status.get('keep')!.history.length >= keepHistory, 'unchanged path keeps its history');
+  let text = await metricsText(agent);
+  t.notMatch(text, /path="gone"/, 'series of a removed path are removed');
+  t.match(text, /pathprobe_path_info\{path="added"/);
+  t.match(text, /^pathprobe_catalog_paths 2$/m);
+  t.ok(lines.some((l) => l.msg === 'catalog reloaded'));
+
+  await volume.publish('paths:\n  - {name: broken}\n');
+  await until('reload rejected', async () => /^pathprobe_catalog_last_reload_successful 0$/m.test(await metricsText(agent)));
+  t.same(agent.status.list().map((s) => s.spec.name), ['keep', 'added'], 'last good catalog kept');
+  const rejected = lines.find((l) => l.level === 50 && String(l.msg).includes('keeping the last good catalog'));
+  t.ok(rejected, 'rejection logged at error level');
+  t.match(String(rejected?.msg), /catalog\.yaml:2:5: name and port are required \(at paths\[0\]\)/, 'with the located problem');
+  const resultsBefore = agent.status.get('keep')!.history.at(-1)!.at;
+  await until('keep still probed', () => agent.status.get('keep')!.history.at(-1)!.at > resultsBefore);
+  t.equal((await fetch(`${agent.listening.url}-/ready`)).status, 200, 'still ready');
+
+  await volume.publish('paths:\n  - {name: keep, port: 1}\n');
+  await until('reload accepted again', async () => /^pathprobe_catalog_last_reload_successful 1$/m.test(await metricsText(agent)));
+  t.same(agent.status.list().map((s) => s.spec.name), ['keep']);
+  text = await metricsText(agent);
+  t.match(text, /^pathprobe_catalog_last_reload_success_timestamp_seconds \d+(\.\d+)?$/m);
+  t.equal(await agent.reload().then((r) => r.kind), 'unchanged', 'same content hash: nothing to do');
+});
+
+t.test('a state change is logged at info with path, from, to, result and detail', async (t) => {
+  const volume = await configMapVolume(t, 'paths:\n  - {name: a, port: 1}\n');
+  const { lines, logger } = captureLogs();
+  const agent = await startAgent({ catalogPaths: [volume.file], listen: '127.0.0.1:0', logger, loadCatalog: loadMiniCatalog, prober, watch: false });
+  t.teardown(() => agent.stop(1000));
+  const change = await until('a state change line', () => lines.find((l) => l.msg === 'path state changed'));
+  t.match(change, { level: 30, path: 'a', from: 'pending', to: 'up', result: 'ok', detail: 'connected' });
+  t.ok(lines.some((l) => l.level === 20 && l.msg === 'probe finished' && l.path === 'a'), 'per-probe debug line');
+});
+
+t.test('an invalid catalog at start is a PathprobeError listing the located problems', async (t) => {
+  const volume = await configMapVolume(t, 'paths: nope\n');
+  const { logger } = captureLogs();
+  const error = await startAgent({ catalogPaths: [volume.file], listen: '127.0.0.1:0', logger, loadCatalog: loadMiniCatalog, prober, watch: false }).catch((e: unknown) => e);
+  t.ok(error instanceof PathprobeError);
+  t.match(error, { code: 'PP_CATALOG_INVALID', message: /catalog\.yaml:1:1: paths must be a list/ });
+});
+
+t.test('stop waits for in-flight probes, then closes the server', async (t) => {
+  const volume = await configMapVolume(t, 'paths:\n  - {name: slow, port: 1}\n');
+  const { logger } = captureLogs();
+  let finished = 0;
+  const agent = await startAgent({
+    catalogPaths: [volume.file], listen: '127.0.0.1:0', logger, loadCatalog: loadMiniCatalog, watch: false,
+    prober: async () => {
+      await sleep(100);
+      finished++;
+      return { result: 'ok', phases: { total: 0.1 }, durationSeconds: 0.1, detail: '' };
+    },
+  });
+  await until('a probe in flight', () => agent.scheduler.inFlightCount > 0);
+  const started = finished;
+  await agent.stop(2000);
+  t.equal(finished, started + 1, 'the in-flight probe finished before stop resolved');
+  t.equal(agent.status.ready(), false);
+  await t.rejects(fetch(`${agent.listening.url}-/healthy`), 'server closed');
+});
