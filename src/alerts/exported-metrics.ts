@@ -56,7 +56,10 @@ export function metricNamesIn(expr: string): string[] {
     /\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g,
     '$1()',
   );
-  const noDurations = noLabelLists.replace(/\[[^\]]*\]/g, '[]');
+  const noDurations = noLabelLists
+    .replace(/\[[^\]]*\]/g, '[]')
+    .replace(/\boffset\s+-?[0-9a-z]+/g, '')
+    .replace(/\b[0-9][0-9.]*(?:e[+-]?[0-9]+)?\b/gi, '0');
   const names = new Set<string>();
   for (const m of noDurations.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*/g)) {
     const word = m[0];
