@@ -36,10 +36,10 @@ export function promtool(args: string[], cwd = process.cwd()): Promise<PromtoolR
  * Guards a test that needs promtool: returns true when it can run; otherwise fails the test
  * under CI and skips it elsewhere.
  */
-export function needPromtool(t: { fail(msg: string): void; skip(msg: string): void }): boolean {
+export function needPromtool(t: { fail(msg: string): void; plan(n: number, why?: string): void }): boolean {
   const missing = promtoolMissing();
   if (missing === undefined) return true;
   if (process.env.CI === 'true') t.fail(missing);
-  else t.skip(missing);
+  else t.plan(0, `skipped: ${missing}`);
   return false;
 }
