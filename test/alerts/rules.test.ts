@@ -86,3 +86,8 @@ for (const f of fixtures) {
     t.match(run.output, 'SUCCESS');
   });
 }
+
+t.test('docs/runbook.md has a section for every alert (the anchor of its runbook_url)', async (t) => {
+  const headings = [...readFileSync('docs/runbook.md', 'utf8').matchAll(/^## (\S+)\s*$/gm)].map((m) => m[1]);
+  t.same(headings, [...ALERT_NAMES], 'one section per alert, in rule order');
+});
