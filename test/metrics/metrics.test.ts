@@ -4,7 +4,7 @@ import { createMetrics } from '../../src/metrics/metrics.js';
 import { PathSeries } from '../../src/metrics/path-series.js';
 import { RESULT_CLASSES } from '../../src/classify/result-class.js';
 import { makePath } from '../fixtures/path-spec.js';
-import { promtoolCheckMetrics, promtoolMissing } from '../helpers/promtool.js';
+import { needPromtool, promtoolCheckMetrics } from '../helpers/promtool.js';
 
 /** `# TYPE` lines of pathprobe_ metrics in an exposition, as name → type. */
 function types(text: string): Record<string, string> {
@@ -83,7 +83,8 @@ t.test('per-path series: info labels, zeroed counters, state set, phases, remova
   t.match(text, /^pathprobe_catalog_paths 1$/m);
 });
 
-t.test('promtool check metrics accepts the full exposition', { skip: promtoolMissing() ?? false }, async (t) => {
+t.test('promtool check metrics accepts the full exposition', async (t) => {
+  if (!needPromtool(t)) return;
   const registry = new Registry();
   const metrics = createMetrics(registry, { version: '0.1.0' });
   const series = new PathSeries(metrics);
