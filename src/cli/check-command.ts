@@ -1,0 +1,115 @@
+// `pathprobe check`: probes the catalog's paths once from here and prints a table or JSON.
+import type { Catalog, CatalogLoadResult, CatalogProblem, PathSpec } from '../catalog/types.js';
+import type { Prober } from '../probe/types.js';
+import { CatalogInvalidError } from '../agent/agent.js';
+import { probeOnce, type OnceResult } from '../agent/probe-once.js';
+import { UsageError } from '../errors.js';
+import type { Command } from './command.js';
+import { parseCommandArgs, required } from './parse-command-args.js';
+import { formatTable } from './text-table.js';
+
+const USAGE = `Usage: pathprobe check --catalog PATH [--source NAME] [--path NAME]... [--output text|json]
+
+Probes every path of the catalog once, from this machine, and prints what happened.
+
+Options:
+  --catalog PATH     catalog file or directory (repeatable)
+  --source NAME      only the paths of this source
+  --path NAME        only this path (repeatable; a fanned-out entry's base name selects all of it)
+  --output FORMAT    text (default) or json
+  --concurrency N    probes at once (default 32)
+
+A blocked path whose control path was probed too and failed is inconclusive, not up.
+Exit status: 0 every path behaved as declared, 1 otherwise, 2 usage or catalog error.`;
+
+/** What check needs from the catalog loader and the probers. */
+export interface CheckDeps {
+  loadCatalog: (paths: string[]) => Promise<CatalogLoadResult>;
+  selectPaths: (catalog: Catalog, source: string) => PathSpec[];
+  formatProblem: (problem: CatalogProblem) => string;
+  prober: Prober;
+}
+
+/** The probe's detail; for an inconclusive path, why it is not counted as up first. */
+function detailOf(r: OnceResult): string {
+  if (r.state !== 'inconclusive') return r.outcome.detail;
+  return `inconclusive: control path ${r.path.control ?? ''} is not up; ${r.outcome.detail}`;
+}
+
+/** The `check` JSON document (PRODUCT.md). */
+export function checkJson(results: readonly OnceResult[]): string {
+  return JSON.stringify({
+    results: results.map((r) => ({
+      path: r.path.name,
+      source: r.path.source.name,
+      check: r.path.check,
+      target: r.path.target,
+      expect: r.path.expect,
+      result: r.outcome.result,
+      up: r.up,
+      durationSeconds: r.outcome.durationSeconds,
+      phases: r.outcome.phases,
+      detail: detailOf(r),
+    })),
+  }, null, 2) + '\n';
+}
+
+function formatDuration(seconds: number): string {
+  return seconds < 1 ? `${(seconds * 1000).toFixed(seconds < 0.01 ? 1 : 0)}ms` : `${seconds.toFixed(2)}s`;
+}
+
+/** The `check` text table plus a summary line. */
+export function checkText(results: readonly OnceResult[]): string {
+  const rows = results.map((r) => [
+    r.path.name, r.path.source.name, r.path.check, r.path.target, r.path.expect, r.outcome.result,
+    r.state === 'inconclusive' ? 'inconclusive' : r.up ? 'yes' : 'NO',
+    formatDuration(r.outcome.durationSeconds), detailOf(r),
+  ]);
+  const table = formatTable(['PATH', 'SOURCE', 'CHECK', 'TARGET', 'EXPECT', 'RESULT', 'UP', 'DURATION', 'DETAIL'], rows);
+  const up = results.filter((r) => r.up).length;
+  const inconclusive = results.filter((r) => r.state === 'inconclusive').length;
+  const summary = `${up} of ${results.length} paths behaved as declared` +
+    (results.length - up > 0 ? `; ${results.length - up - inconclusive} failing, ${inconclusive} inconclusive` : '');
+  return `${table}\n${summary}\n`;
+}
+
+/** Picks `--path` names: a full name, or a base name selecting every fanned-out path of it. */
+function pickPaths(paths: PathSpec[], names: string[]): PathSpec[] {
+  for (const name of names) {
+    if (!paths.some((p) => p.name === name || p.baseName === name)) {
+      const known = paths.slice(0, 8).map((p) => p.name).join(', ');
+      throw new UsageError(`check: no path named "${name}"`, paths.length ? `paths include: ${known}${paths.length > 8 ? ', ...' : ''}` : 'the selection has no paths');
+    }
+  }
+  return paths.filter((p) => names.includes(p.name) || names.includes(p.baseName));
+}
+
+/** Builds the check command over its dependencies. */
+export function createCheckCommand(deps: CheckDeps): Command {
+  return {
+    name: 'check',
+    summary: 'probe every path once from here and print a table or JSON (exit 1 when any fails)',
+    usage: USAGE,
+    async run(args, io) {
+      const { values } = parseCommandArgs('check', args, {
+        catalog: { type: 'string', multiple: true },
+        source: { type: 'string' },
+        path: { type: 'string', multiple: true },
+        output: { type: 'string', default: 'text' },
+        concurrency: { type: 'string', default: '32' },
+      });
+      const catalogPaths = required('check', 'catalog', values.catalog);
+      if (values.output !== 'text' && values.output !== 'json') throw new UsageError(`check: --output must be text or json, not "${values.output}"`);
+      const concurrency = Number(values.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`check: --concurrency must be a positive integer`);
+      const loaded = await deps.loadCatalog(catalogPaths);
+      if (!loaded.catalog || loaded.errors.length > 0) throw new CatalogInvalidError(loaded.errors.map(deps.formatProblem));
+      for (const warning of loaded.warnings) io.stderr.write(`warning: ${deps.formatProblem(warning)}\n`);
+      let paths = values.source === undefined ? loaded.catalog.paths : deps.selectPaths(loaded.catalog, values.source);
+      if (values.path) paths = pickPaths(paths, values.path);
+      const results = await probeOnce(paths, deps.prober, { concurrency, signal: io.stopSignal });
+      io.stdout.write(values.output === 'json' ? checkJson(results) : checkText(results));
+      return results.every((r) => r.up) ? 0 : 1;
+    },
+  };
+}

@@ -1,0 +1,24 @@
+// Strict option parsing for sub-commands: node:util parseArgs, with its errors as UsageErrors.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from '../errors.js';
+
+/** Parses `args` for `pathprobe <command>`; unknown options and missing values are UsageErrors. */
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
+  command: string,
+  args: string[],
+  options: T,
+) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false });
+  } catch (error) {
+    throw new UsageError(`${command}: ${(error as Error).message}`, `run \`pathprobe ${command} --help\``);
+  }
+}
+
+/** The value of a required option, or a UsageError naming it. */
+export function required<T>(command: string, name: string, value: T | undefined): T {
+  if (value === undefined || (Array.isArray(value) && value.length === 0)) {
+    throw new UsageError(`${command}: --${name} is required`, `run \`pathprobe ${command} --help\``);
+  }
+  return value;
+}

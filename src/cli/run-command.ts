@@ -1,0 +1,72 @@
+// `pathprobe run`: the agent. Runs until SIGTERM/SIGINT, then stops scheduling, waits (bounded)
+// for in-flight probes, closes the server and exits 0.
+import { pino, type Level, type Logger } from 'pino';
+import { startAgent, type AgentOptions } from '../agent/agent.js';
+import { UsageError } from '../errors.js';
+import { DEFAULT_LISTEN } from '../server/listen.js';
+import type { Command, CommandIO } from './command.js';
+import type { CheckDeps } from './check-command.js';
+import { parseCommandArgs, required } from './parse-command-args.js';
+
+const LEVELS: Level[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+
+/** How long shutdown waits for in-flight probes. */
+export const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+const USAGE = `Usage: pathprobe run --catalog PATH [--source NAME] [--listen ADDR] [--log-level LEVEL]
+
+The agent: probes the paths of one source (every path without --source) on their intervals and
+serves /metrics, /-/healthy, /-/ready, /api/v1/paths and the status page /. The catalog is
+reloaded when its files change (ConfigMap updates included); an invalid new catalog is rejected
+and the last good one keeps running.
+
+Options:
+  --catalog PATH     catalog file or directory (repeatable)
+  --source NAME      run only this source's paths
+  --listen ADDR      host:port to serve on (default ${DEFAULT_LISTEN})
+  --log-level LEVEL  ${LEVELS.join(', ')} (default info); debug logs every probe
+
+Logs are JSON lines on stdout. Exit status: 0 after SIGTERM/SIGINT, 2 on a usage, catalog or listen error.`;
+
+/** A JSON logger on the command's stdout. */
+export function createLogger(io: CommandIO, level: string): Logger {
+  if (!(LEVELS as string[]).includes(level)) throw new UsageError(`--log-level must be one of ${LEVELS.join(', ')}`);
+  return pino({ level, base: { name: 'pathprobe' }, timestamp: pino.stdTimeFunctions.isoTime }, io.stdout);
+}
+
+/** Runs an agent until io.stopSignal aborts; shared by `run` and `demo`. */
+export async function runAgentUntilStopped(options: AgentOptions, io: CommandIO): Promise<number> {
+  const agent = await startAgent(options);
+  if (!io.stopSignal.aborted) {
+    await new Promise<void>((resolve) => io.stopSignal.addEventListener('abort', () => resolve(), { once: true }));
+  }
+  options.logger.info({ signal: String((io.stopSignal.reason as Error | undefined)?.message ?? '') }, 'stopping');
+  await agent.stop(SHUTDOWN_TIMEOUT_MS);
+  return 0;
+}
+
+/** Builds the run command over the catalog loader and probers. */
+export function createRunCommand(deps: CheckDeps): Command {
+  return {
+    name: 'run',
+    summary: 'the agent: probe paths continuously, serve metrics, health and the status page',
+    usage: USAGE,
+    async run(args, io) {
+      const { values } = parseCommandArgs('run', args, {
+        catalog: { type: 'string', multiple: true },
+        source: { type: 'string' },
+        listen: { type: 'string', default: DEFAULT_LISTEN },
+        'log-level': { type: 'string', default: 'info' },
+      });
+      const catalogPaths = required('run', 'catalog', values.catalog);
+      const logger = createLogger(io, values['log-level']);
+      return runAgentUntilStopped({
+        catalogPaths,
+        ...(values.source === undefined ? {} : { source: values.source }),
+        listen: values.listen,
+        logger,
+        ...deps,
+      }, io);
+    },
+  };
+}
