@@ -184,7 +184,8 @@ function decodeScalar(node: unknown, s: Schema, path: string, ctx: DecodeContext
   const value = isScalar(node) ? node.value : undefined;
   if (!isScalar(node) || !scalarFits(node, s)) {
     if (kind === 'Literal') return fail(ctx, path, `must be ${JSON.stringify(s.const)}`);
-    return fail(ctx, path, `expected ${kindName(kind)}, got ${describe(node, ctx)}`);
+    const quote = kind === 'String' && (typeof value === 'number' || typeof value === 'boolean') ? ` (quote it: "${value}")` : '';
+    return fail(ctx, path, `expected ${kindName(kind)}, got ${describe(node, ctx)}${quote}`);
   }
   if (kind === 'Literal' && value !== s.const) {
     return fail(ctx, path, `must be ${JSON.stringify(s.const)}, got ${JSON.stringify(clip(String(value)))}`);
@@ -278,7 +279,7 @@ function describe(node: unknown, ctx: DecodeContext): string {
   const v = node.value;
   if (v === null) return 'nothing';
   if (typeof v === 'number') return `the number ${v}`;
-  if (typeof v === 'boolean') return `${v} (quote it for a string)`;
+  if (typeof v === 'boolean') return `the boolean ${v}`;
   if (typeof v === 'string') return `the string "${clip(v)}"`;
   return 'an unsupported value';
 }

@@ -140,7 +140,7 @@ export function checkDnsSettings(dns: RawDns, path: string, loc: Locator, proble
   if (dns.server === undefined) return;
   const at = joinYamlPath(path, 'server');
   const parsed = parseHostPort(dns.server, 53);
-  if ('error' in parsed) problems.error(loc, at, `dns.server: ${parsed.error}`);
+  if ('error' in parsed) problems.error(loc, at, `dns.server ${parsed.error}`);
   else if (isIP(parsed.host) === 0) problems.error(loc, at, `dns.server "${clip(dns.server)}" must be an IP address, optionally with :port`);
 }
 

@@ -67,7 +67,7 @@ function checkTarget(entry: RawPathEntry, path: string, loc: Locator, problems: 
   const parsed =
     entry.check === 'tcp' ? parseTcpTarget(entry.to) : entry.check === 'http' ? parseHttpTarget(entry.to) : parseDnsTarget(entry.to);
   if ('error' in parsed) {
-    problems.error(loc, path, `${entry.check} target: ${parsed.error}`);
+    problems.error(loc, path, parsed.error);
     return undefined;
   }
   if (parsed.host.length > 253) {

@@ -210,14 +210,12 @@ export type RawFrom = Static<typeof FromSchema>;
 
 /** The JSON Schema document published as probes/catalog.schema.json. */
 export function catalogJsonSchema(): Record<string, unknown> {
-  const strip = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(strip);
-    if (node === null || typeof node !== 'object') return node;
-    // TypeBox keeps its Kind/Hint symbols on the objects; JSON.stringify drops symbols already.
-    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, strip(v)]));
-  };
-  return {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    ...(strip(CatalogSchema as TSchema) as Record<string, unknown>),
-  };
+  // The JSON round trip drops TypeBox's symbol-keyed metadata.
+  const plain = JSON.parse(JSON.stringify(CatalogSchema as TSchema)) as Record<string, unknown>;
+  return { $schema: 'http://json-schema.org/draft-07/schema#', ...plain };
+}
+
+/** The exact text of probes/catalog.schema.json (what `npm run schema` writes). */
+export function renderCatalogJsonSchema(): string {
+  return `${JSON.stringify(catalogJsonSchema(), null, 2)}\n`;
 }

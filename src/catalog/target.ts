@@ -36,27 +36,28 @@ export function parseHostPort(text: string, defaultPort?: number): ParsedTarget 
     if (isIP(host) !== 6) return { error: `"${clip(host)}" in brackets is not an IPv6 address` };
   } else {
     const colons = text.split(':').length - 1;
-    if (colons > 1) return { error: `"${clip(text)}" looks like a bare IPv6 address; write it in brackets, e.g. [${text}]${defaultPort ? '' : ':443'}` };
+    if (colons > 1) return { error: `"${clip(text)}" looks like a bare IPv6 address; write IPv6 in brackets, e.g. [fd00::1]${defaultPort ? '' : ':443'}` };
     const at = text.lastIndexOf(':');
     host = at >= 0 ? text.slice(0, at) : text;
     portText = at >= 0 ? text.slice(at + 1) : undefined;
     if (host === '') return { error: `"${clip(text)}" has no host` };
-    if (isIP(host) !== 4 && !isHostname(host)) return { error: `"${clip(host)}" is not a valid host name or IP address` };
+    if (isIP(host) !== 4 && !isHostname(host)) return { error: `"${clip(text)}" does not start with a valid host name or IP address` };
   }
   if (portText === undefined) {
     if (defaultPort !== undefined) return { host, port: defaultPort };
-    return { error: `"${clip(text)}" needs a port: write host:port, e.g. ${host.includes(':') ? `[${host}]` : host}:443` };
+    return { error: `"${clip(text)}" needs a port: write host:port` };
   }
   if (!/^[0-9]{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
-    return { error: `port "${clip(portText)}" must be a number from 1 to 65535` };
+    return { error: `"${clip(text)}" has port ${clip(portText)}; a port is a number from 1 to 65535` };
   }
   return { host, port: Number(portText) };
 }
 
 /** tcp: `host:port`. */
 export function parseTcpTarget(text: string): ParsedTarget | { error: string } {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return { error: `"${clip(text)}" is a URL; write host:port (or use check: http)` };
-  return parseHostPort(text);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return { error: `tcp target "${clip(text)}" is a URL; write host:port (or use check: http)` };
+  const parsed = parseHostPort(text);
+  return 'error' in parsed ? { error: `tcp target ${parsed.error}` } : parsed;
 }
 
 /** http: an absolute http(s) URL without credentials; the port defaults to 80/443. */
@@ -87,7 +88,7 @@ export function checkHttpUrl(text: string, what: string): URL | string {
   try {
     url = new URL(text);
   } catch {
-    return `${what} "${clip(text)}" is not a URL; write e.g. http://name.namespace.svc:8080/healthz`;
+    return `${what} "${clip(text)}" is not an absolute http:// or https:// URL`;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return `${what} "${clip(text)}" must use http:// or https://`;
