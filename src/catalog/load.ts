@@ -1,7 +1,7 @@
 // The catalog loader's public API: text or files (and directories) in, a Catalog or located
 // problems out. IO faults (a missing file) are thrown as CatalogReadError; mistakes are data.
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PathprobeError } from '../errors.js';
 import { buildCatalog } from './expand.js';
 import { parseCatalogFile, tooLargeFile, type ParsedFile } from './parse-yaml.js';
@@ -24,24 +24,32 @@ export function loadCatalogText(text: string, file: string): CatalogLoadResult {
   return loadParsed([parseCatalogFile(text, file)]);
 }
 
+/** Options of loadCatalogFiles. */
+export interface LoadOptions {
+  /** Directory relative paths are read from (default: the process's cwd). Names stay as given. */
+  cwd?: string;
+}
+
 /**
  * Loads the files and directories given as ONE catalog (names unique across all files; a source
  * declared in one file is usable in another). A directory contributes its `*.yaml`/`*.yml` files
  * (not recursive, dot-files skipped, sorted by name; symlinks followed, as in a ConfigMap mount).
+ * Problems name files as given (`dir/x.yaml` for a directory `dir`).
  * Throws CatalogReadError when a path cannot be read or a directory holds no catalog files.
  */
-export async function loadCatalogFiles(paths: string[]): Promise<CatalogLoadResult> {
-  const files = await listCatalogFiles(paths);
+export async function loadCatalogFiles(paths: string[], options: LoadOptions = {}): Promise<CatalogLoadResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const files = await listCatalogFiles(paths, options);
   const parsed: ParsedFile[] = [];
   for (const file of files) {
-    const info = await stat(file);
+    const info = await stat(resolve(cwd, file));
     if (info.size > LIMITS.maxFileBytes) {
       parsed.push(tooLargeFile(file));
       continue;
     }
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = await readFile(resolve(cwd, file), 'utf8');
     } catch (e) {
       throw new CatalogReadError(`cannot read catalog file ${file}: ${(e as Error).message}`, 'check the path and its permissions', e);
     }
@@ -50,14 +58,15 @@ export async function loadCatalogFiles(paths: string[]): Promise<CatalogLoadResu
   return loadParsed(parsed);
 }
 
-/** The catalog files a list of paths stands for, in load order. */
-export async function listCatalogFiles(paths: string[]): Promise<string[]> {
+/** The catalog files a list of paths stands for, in load order, named as given. */
+export async function listCatalogFiles(paths: string[], options: LoadOptions = {}): Promise<string[]> {
+  const cwd = options.cwd ?? process.cwd();
   if (paths.length === 0) throw new CatalogReadError('no catalog path given', 'pass a catalog file or directory');
   const out: string[] = [];
   for (const p of paths) {
     let info;
     try {
-      info = await stat(p);
+      info = await stat(resolve(cwd, p));
     } catch (e) {
       throw new CatalogReadError(`cannot read catalog ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check the path', e);
     }
@@ -65,11 +74,11 @@ export async function listCatalogFiles(paths: string[]): Promise<string[]> {
       out.push(p);
       continue;
     }
-    const names = (await readdir(p)).filter((n) => !n.startsWith('.') && /\.ya?ml$/.test(n)).sort();
+    const names = (await readdir(resolve(cwd, p))).filter((n) => !n.startsWith('.') && /\.ya?ml$/.test(n)).sort();
     const files: string[] = [];
     for (const n of names) {
       const full = join(p, n);
-      if ((await stat(full)).isFile()) files.push(full);
+      if ((await stat(resolve(cwd, full))).isFile()) files.push(full);
     }
     if (files.length === 0) {
       throw new CatalogReadError(`directory ${p} holds no *.yaml or *.yml catalog files`, 'point at a catalog file or a directory of them');

@@ -1,6 +1,5 @@
 // `pathprobe validate PATH...`: loads each catalog (a file, or a directory of files merged) and
 // prints every problem as file:line:col; exit 0 when all are valid, 1 otherwise.
-import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import { formatProblem, listCatalogFiles, loadCatalogFiles } from '../catalog/load.js';
@@ -42,21 +41,17 @@ export const validateCommand: Command = {
     if (output !== 'text' && output !== 'json') throw new UsageError(`--output must be text or json, not "${output}"`);
     if (positionals.length === 0) throw new UsageError('validate needs at least one catalog PATH');
 
-    const absolute = positionals.map((p) => resolve(io.cwd, p));
-    const groups = values.merge ? [absolute] : absolute.map((p) => [p]);
-    const show = (file: string) => {
-      const rel = relative(io.cwd, file);
-      return rel === '' || rel.startsWith('..') ? file : rel;
-    };
+    const options = { cwd: io.cwd };
+    const perPath: string[][] = [];
+    for (const p of positionals) perPath.push(await listCatalogFiles([p], options));
+    const groups = values.merge ? [perPath.flat()] : perPath;
     const total: Outcome = { files: [], paths: 0, errors: [], warnings: [] };
-    for (const group of groups) {
-      const files = await listCatalogFiles(group);
-      const result = await loadCatalogFiles(files);
-      total.files.push(...files.map(show));
+    for (const files of groups) {
+      const result = await loadCatalogFiles(files, options);
+      total.files.push(...files);
       total.paths += result.catalog?.paths.length ?? 0;
-      const relocate = (p: CatalogProblem) => ({ ...p, file: show(p.file) });
-      total.errors.push(...result.errors.map(relocate));
-      total.warnings.push(...result.warnings.map(relocate));
+      total.errors.push(...result.errors);
+      total.warnings.push(...result.warnings);
     }
 
     const valid = total.errors.length === 0;
