@@ -81,7 +81,7 @@ t.test('relative paths are read from options.cwd and named as given', async (t) 
   await writeFile(join(dir, 'cat', 'x.yaml'), pathsFile.replace('from: eso', 'from: {namespace: a}').replace('8200', '99999'));
   const r = await loadCatalogFiles(['cat'], { cwd: dir });
   t.same(r.errors.map(formatProblem), [
-    'cat/x.yaml:4:51: tcp target "vault.vault.svc:99999" has port 99999; a port is a number from 1 to 65535 (at paths[0].to)',
+    'cat/x.yaml:4:52: tcp target "vault.vault.svc:99999" has port 99999; a port is a number from 1 to 65535 (at paths[0].to)',
   ]);
 });
 
