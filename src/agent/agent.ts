@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { Catalog, CatalogLoadResult, CatalogProblem, PathSpec } from '../catalog/types.js';
+import { filterBySource, formatProblem as formatCatalogProblem, loadCatalogFiles } from '../catalog/load.js';
 import { PathprobeError } from '../errors.js';
 import { createMetrics, type AgentMetrics } from '../metrics/metrics.js';
 import { PathSeries } from '../metrics/path-series.js';
@@ -26,11 +27,11 @@ export interface AgentOptions {
   /** `host:port` to serve on (see server/listen.ts); default 0.0.0.0:9477. */
   listen?: string;
   logger: Logger;
-  /** Loads catalog files (the catalog loader). */
-  loadCatalog: (paths: string[]) => Promise<CatalogLoadResult>;
-  /** The paths one source runs; throws a PathprobeError for an unknown source. */
+  /** Loads catalog files (default: the catalog loader, loadCatalogFiles). */
+  loadCatalog?: (paths: string[]) => Promise<CatalogLoadResult>;
+  /** The paths one source runs; throws a PathprobeError for an unknown source (default filterBySource). */
   selectPaths?: (catalog: Catalog, source: string) => PathSpec[];
-  /** Formats a located catalog problem as `file:line:col: message`. */
+  /** Formats a located catalog problem as `file:line:col: message` (default the loader's). */
   formatProblem?: (problem: CatalogProblem) => string;
   /** Runs one probe (never rejects). */
   prober: Prober;
@@ -65,18 +66,6 @@ export interface Agent {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-function defaultFormatProblem(p: CatalogProblem): string {
-  return `${p.file}:${p.line}:${p.col}: ${p.message}${p.yamlPath === '' ? '' : ` (at ${p.yamlPath})`}`;
-}
-
-function defaultSelectPaths(catalog: Catalog, source: string): PathSpec[] {
-  if (!Object.hasOwn(catalog.sources, source)) {
-    const known = Object.keys(catalog.sources).sort();
-    throw new PathprobeError('PP_UNKNOWN_SOURCE', `unknown source "${source}"`, known.length ? `known sources: ${known.join(', ')}` : 'the catalog declares no sources');
-  }
-  return catalog.paths.filter((p) => p.source.name === source);
-}
-
 /** Invalid catalog at start: the located problems in the message. */
 export class CatalogInvalidError extends PathprobeError {
   constructor(readonly problems: string[]) {
@@ -93,8 +82,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const { logger } = options;
   const now = options.now ?? Date.now;
   const version = options.version ?? VERSION;
-  const formatProblem = options.formatProblem ?? defaultFormatProblem;
-  const selectPaths = options.selectPaths ?? defaultSelectPaths;
+  const formatProblem = options.formatProblem ?? formatCatalogProblem;
+  const selectPaths = options.selectPaths ?? filterBySource;
+  const loadCatalog = options.loadCatalog ?? loadCatalogFiles;
   const registry = new Registry();
   const metrics = createMetrics(registry, { version });
   const series = new PathSeries(metrics);
@@ -116,7 +106,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
 
   /** Loads and selects; returns the paths, or the formatted problems. */
   const loadPaths = async (): Promise<{ paths: PathSpec[]; warnings: string[] } | { errors: string[] }> => {
-    const result = await options.loadCatalog(options.catalogPaths);
+    const result = await loadCatalog(options.catalogPaths);
     if (!result.catalog || result.errors.length > 0) return { errors: result.errors.map(formatProblem) };
     const paths = options.source === undefined ? result.catalog.paths : selectPaths(result.catalog, options.source);
     return { paths, warnings: result.warnings.map(formatProblem) };
