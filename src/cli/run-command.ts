@@ -1,7 +1,7 @@
 // `pathprobe run`: the agent. Runs until SIGTERM/SIGINT, then stops scheduling, waits (bounded)
 // for in-flight probes, closes the server and exits 0.
 import { pino, type Level, type Logger } from 'pino';
-import { startAgent, type AgentOptions } from '../agent/agent.js';
+import { startAgent, type Agent, type AgentOptions } from '../agent/agent.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_LISTEN } from '../server/listen.js';
 import type { Command, CommandIO } from './command.js';
@@ -35,8 +35,9 @@ export function createLogger(io: CommandIO, level: string): Logger {
 }
 
 /** Runs an agent until io.stopSignal aborts; shared by `run` and `demo`. */
-export async function runAgentUntilStopped(options: AgentOptions, io: CommandIO): Promise<number> {
+export async function runAgentUntilStopped(options: AgentOptions, io: CommandIO, onStarted?: (agent: Agent) => void): Promise<number> {
   const agent = await startAgent(options);
+  onStarted?.(agent);
   if (!io.stopSignal.aborted) {
     await new Promise<void>((resolve) => io.stopSignal.addEventListener('abort', () => resolve(), { once: true }));
   }
