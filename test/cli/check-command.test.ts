@@ -1,0 +1,101 @@
+import t from 'tap';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { filterBySource, formatProblem, loadCatalogFiles } from '../../src/catalog/load.js';
+import type { PathSpec } from '../../src/catalog/types.js';
+import { createCheckCommand } from '../../src/cli/check-command.js';
+import { PathprobeError } from '../../src/errors.js';
+import type { ProbeOutcome } from '../../src/probe/types.js';
+import { captureIO } from '../helpers/capture-io.js';
+
+// In-process: the real loader, and a prober that answers by port, so the command's selection,
+// judgement (inconclusive included), output and exit status are checked on their own.
+const BY_PORT: Record<number, ProbeOutcome> = {
+  1001: { result: 'ok', phases: { connect: 0.001, total: 0.001 }, durationSeconds: 0.001, detail: 'connected' },
+  1002: { result: 'refused', phases: { connect: 0.001, total: 0.001 }, durationSeconds: 0.001, detail: 'ECONNREFUSED' },
+  1003: { result: 'timeout', phases: { total: 0.5 }, durationSeconds: 0.5, detail: 'no answer to SYN' },
+};
+const probed: string[] = [];
+const deps = {
+  loadCatalog: (paths: string[]) => loadCatalogFiles(paths),
+  selectPaths: filterBySource,
+  formatProblem,
+  prober: async (path: PathSpec) => {
+    probed.push(path.name);
+    return BY_PORT[path.port] ?? { result: 'error' as const, phases: { total: 0 }, durationSeconds: 0, detail: 'unexpected' };
+  },
+};
+
+const CATALOG = `apiVersion: pathprobe/v1
+kind: PathCatalog
+sources:
+  a: {namespace: team-a}
+  b: {namespace: team-b}
+paths:
+  - {name: works, from: a, to: "127.0.0.1:1001", check: tcp}
+  - {name: closed, from: a, to: "127.0.0.1:1002", check: tcp}
+  - {name: dead-control, from: b, to: "127.0.0.1:1003", check: tcp}
+  - {name: iso, from: a, to: "127.0.0.1:1003", check: tcp, expect: blocked, control: dead-control}
+`;
+
+async function catalogFile(t: { teardown(fn: () => unknown): void }, text: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'pathprobe-check-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'catalog.yaml'), text);
+  return join(dir, 'catalog.yaml');
+}
+
+t.test('json output: exact fields, up judged against expect, blocked with a failing control inconclusive', async (t) => {
+  const file = await catalogFile(t, CATALOG);
+  const c = captureIO();
+  const code = await createCheckCommand(deps).run(['--catalog', file, '--output', 'json'], c.io);
+  t.equal(code, 1, 'not everything as declared');
+  const doc = JSON.parse(c.stdout()) as { results: Record<string, unknown>[] };
+  t.same(Object.keys(doc), ['results']);
+  t.same(Object.keys(doc.results[0]!), ['path', 'source', 'check', 'target', 'expect', 'result', 'up', 'durationSeconds', 'phases', 'detail']);
+  t.same(doc.results.map((r) => [r.path, r.source, r.result, r.up]), [
+    ['works', 'a', 'ok', true],
+    ['closed', 'a', 'refused', false],
+    ['dead-control', 'b', 'timeout', false],
+    ['iso', 'a', 'timeout', false],
+  ]);
+  t.match(doc.results[3]!.detail, /^inconclusive: control path dead-control is not up; no answer to SYN$/);
+  t.same(doc.results[0]!.phases, { connect: 0.001, total: 0.001 });
+});
+
+t.test('text output, --source and --path selection, exit 0 when all as declared', async (t) => {
+  const file = await catalogFile(t, CATALOG);
+  let c = captureIO();
+  t.equal(await createCheckCommand(deps).run(['--catalog', file], c.io), 1);
+  const lines = c.stdout().split('\n');
+  t.match(lines[0], /^PATH +SOURCE +CHECK +TARGET +EXPECT +RESULT +UP +DURATION +DETAIL$/);
+  const col = lines[0]!.indexOf('RESULT');
+  t.equal(lines[1]!.slice(col, col + 2), 'ok', 'columns aligned');
+  t.match(c.stdout(), /^iso .* timeout +inconclusive +500ms +inconclusive: control path dead-control/m);
+  t.match(c.stdout(), /1 of 4 paths behaved as declared; 2 failing, 1 inconclusive/);
+
+  probed.length = 0;
+  c = captureIO();
+  t.equal(await createCheckCommand(deps).run(['--catalog', file, '--path', 'works', '--output', 'json'], c.io), 0);
+  t.same(probed, ['works'], 'only the selected path probed');
+  c = captureIO();
+  t.equal(await createCheckCommand(deps).run(['--catalog', file, '--source', 'a', '--path', 'iso', '--output', 'json'], c.io), 0,
+    'a blocked path whose control is not run here is judged on its own');
+  c = captureIO();
+  await createCheckCommand(deps).run(['--catalog', file, '--source', 'b', '--output', 'json'], c.io);
+  t.same((JSON.parse(c.stdout()) as { results: { path: string }[] }).results.map((r) => r.path), ['dead-control']);
+});
+
+t.test('usage and catalog errors are PathprobeErrors', async (t) => {
+  const file = await catalogFile(t, CATALOG);
+  const run = (args: string[]) => createCheckCommand(deps).run(args, captureIO().io).catch((e: unknown) => e);
+  t.match(await run([]), { code: 'PP_USAGE', message: /--catalog is required/ });
+  t.match(await run(['--catalog', file, '--output', 'yaml']), { code: 'PP_USAGE' });
+  t.match(await run(['--catalog', file, '--path', 'nope']), { code: 'PP_USAGE', hint: /works, closed/ });
+  t.match(await run(['--catalog', file, '--source', 'zz']), { code: 'PP_UNKNOWN_SOURCE' });
+  const bad = await catalogFile(t, CATALOG.replace('check: tcp}', 'check: tcp, colour: red}'));
+  const error = await run(['--catalog', bad]);
+  t.ok(error instanceof PathprobeError);
+  t.match(error, { code: 'PP_CATALOG_INVALID', message: /catalog\.yaml:7:\d+: .*colour/ });
+});
