@@ -70,19 +70,22 @@ export function foldVerdict(expect: PathSpec['expect'], c: ConnectionCounts): Ve
 }
 
 function connectionText(r: ConnectionResult): string {
+  return `${r.connection.source.display} → ${targetText(r)} ${r.connection.protocol} ${r.connection.port}`;
+}
+
+function targetText(r: ConnectionResult): string {
   const d = r.connection.destination;
-  const to = d.kind === 'pod' ? d.pod.display : d.host;
-  return `${r.connection.source.display} → ${to} ${r.connection.protocol} ${r.connection.port}`;
+  return d.kind === 'pod' ? d.pod.display : d.host;
 }
 
 function denialNotes(results: readonly ConnectionResult[], notes: string[]): void {
   const egressDenied = results.find((r) => r.egress.allowed === false);
   if (egressDenied) {
-    notes.push(`egress denied: ${egressDenied.connection.source.display} is isolated for egress by ${egressDenied.egress.isolatedBy.join(', ')} and no egress rule allows ${connectionText(egressDenied)}`);
+    notes.push(`egress denied: ${egressDenied.connection.source.display} is isolated for egress by ${egressDenied.egress.isolatedBy.join(', ')} and no egress rule allows ${egressDenied.connection.protocol} ${egressDenied.connection.port} to ${targetText(egressDenied)}`);
   }
   const ingressDenied = results.find((r) => r.ingress.allowed === false);
   if (ingressDenied && ingressDenied.connection.destination.kind === 'pod') {
-    notes.push(`ingress denied: ${ingressDenied.connection.destination.pod.display} is isolated for ingress by ${ingressDenied.ingress.isolatedBy.join(', ')} and no ingress rule allows ${connectionText(ingressDenied)}`);
+    notes.push(`ingress denied: ${ingressDenied.connection.destination.pod.display} is isolated for ingress by ${ingressDenied.ingress.isolatedBy.join(', ')} and no ingress rule allows ${ingressDenied.connection.protocol} ${ingressDenied.connection.port} from ${ingressDenied.connection.source.display}`);
   }
   // DNS needs both protocols; say which one is missing.
   const protocols = [...new Set(results.map((r) => r.connection.protocol))];
