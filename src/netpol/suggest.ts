@@ -1,6 +1,5 @@
 // Builds the minimal allow policies that would open a denied path, named in the
 // `allow-<component>-<direction>` style, and renders them as NetworkPolicy YAML.
-import { stringify } from 'yaml';
 import type { PathSpec } from '../catalog/types.js';
 import { hostCidr } from './cidr.js';
 import type { PodInfo } from './decode.js';
@@ -130,7 +129,44 @@ export function suggestPolicies(path: PathSpec, resolved: ResolvedPath, results:
   return { policies, remarks };
 }
 
+// A plain scalar is safe when neither YAML 1.2 nor 1.1 (sigs.k8s.io/yaml) can read it as
+// anything but this string: no booleans, nulls, numbers, timestamps or base prefixes.
+const PLAIN = /^[A-Za-z0-9_][A-Za-z0-9._/-]*$/;
+const RESERVED = /^(true|false|yes|no|on|off|y|n|null|~)$/i;
+const NUMBERISH = /^([-+]?[0-9._]+([eE][-+]?[0-9]+)?|0[xob].*|\d{4}-\d\d?-\d\d?.*)$/i;
+
+function scalar(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  const s = String(v);
+  return PLAIN.test(s) && !RESERVED.test(s) && !NUMBERISH.test(s) ? s : JSON.stringify(s);
+}
+
+// A small block-style emitter for the plain objects suggestions are made of (maps, lists,
+// strings, numbers): the yaml library's general stringify costs more than evaluation itself.
+function emit(value: unknown, indent: string, out: string[]): void {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (item !== null && typeof item === 'object' && Object.keys(item).length > 0) {
+        const lines: string[] = [];
+        emit(item, `${indent}  `, lines);
+        out.push(`${indent}- ${lines[0]!.slice(indent.length + 2)}`, ...lines.slice(1));
+      } else out.push(`${indent}- ${typeof item === 'object' ? (Array.isArray(item) ? '[]' : '{}') : scalar(item)}`);
+    }
+    return;
+  }
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (v !== null && typeof v === 'object' && (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0)) {
+      out.push(`${indent}${scalar(k)}:`);
+      emit(v, Array.isArray(v) ? `${indent}  ` : `${indent}  `, out);
+    } else out.push(`${indent}${scalar(k)}: ${typeof v === 'object' && v !== null ? (Array.isArray(v) ? '[]' : '{}') : scalar(v)}`);
+  }
+}
+
 /** Renders policies as a multi-document YAML string. */
 export function renderPolicies(policies: readonly KubeObject[]): string {
-  return policies.map((p) => stringify(p, { lineWidth: 0 })).join('---\n');
+  return policies.map((p) => {
+    const lines: string[] = [];
+    emit(p, '', lines);
+    return `${lines.join('\n')}\n`;
+  }).join('---\n');
 }
