@@ -81,14 +81,14 @@ export function resolveSources(model: ClusterModel, path: PathSpec): PodInfo[] {
   if (pods.length > 0) return pods;
   return [{
     namespace, name: `${name} (agent)`, labels, ports: [], origin: 'synthetic',
-    display: `${namespace}/{${describeSelector({ matchLabels: labels })}} (no such pod in the manifests; evaluated as the agent)`,
+    display: `${namespace}/${describeLabels(labels)} (no such pod in the manifests; evaluated as the agent)`,
   }];
 }
 
 function clusterDnsPod(dns: ClusterDnsOptions): PodInfo {
   return {
     namespace: dns.namespace, name: 'cluster-dns (assumed)', labels: dns.labels, origin: 'synthetic',
-    display: `${dns.namespace}/{${describeSelector({ matchLabels: dns.labels })}} (cluster DNS, not in the manifests)`,
+    display: `${dns.namespace}/${describeLabels(dns.labels)} (cluster DNS, not in the manifests)`,
     // CoreDNS's usual container ports, so named-port rules (`port: dns`) resolve as in a cluster.
     ports: [{ name: 'dns', port: dns.port, protocol: 'UDP' }, { name: 'dns-tcp', port: dns.port, protocol: 'TCP' }],
   };
@@ -114,7 +114,7 @@ export function resolvePath(model: ClusterModel, path: PathSpec, options: Resolv
     if (pods.length === 0) pods = [clusterDnsPod(dns)];
     out.destination = {
       kind: 'dns', namespace: dns.namespace, name: 'kube-dns', selectorLabels: { ...dns.labels },
-      display: `cluster DNS ${dns.namespace}/{${describeSelector({ matchLabels: dns.labels })}} port ${dns.port}`,
+      display: `cluster DNS ${dns.namespace}/${describeLabels(dns.labels)}`,
     };
     // DNS uses UDP and falls back to TCP for large answers: both must pass.
     for (const pod of pods) {
@@ -248,5 +248,6 @@ function resolveService(
 
 /** Labels of a pod list as a selector description, for notes. */
 export function describeLabels(labels: Labels): string {
-  return `{${describeSelector({ matchLabels: { ...labels } })}}`;
+  const text = describeSelector({ matchLabels: { ...labels } });
+  return text === '{}' ? text : `{${text}}`;
 }
