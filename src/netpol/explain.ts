@@ -62,7 +62,11 @@ function countOf(results: readonly ConnectionResult[]): ConnectionCounts {
  */
 export function foldVerdict(expect: PathSpec['expect'], c: ConnectionCounts): Verdict {
   if (c.total === 0) return 'unknown';
-  if (expect === 'blocked' && c.allowed > 0) return 'allowed';
+  if (expect === 'blocked') {
+    if (c.allowed > 0) return 'allowed';
+    // One undecided connection may be the breach: a blocked path is proven only when all deny.
+    if (c.unknown > 0) return 'unknown';
+  }
   if (c.deniedEgress > 0) return 'denied_egress';
   if (c.deniedIngress > 0) return 'denied_ingress';
   if (c.unknown > 0) return 'unknown';

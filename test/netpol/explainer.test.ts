@@ -67,3 +67,17 @@ t.test('after a series of changes the cache equals a from-scratch evaluation', a
   t.same(e.explainAll(), scratch.explainAll());
   t.equal(e.explanation('team-a-dns')!.verdict, 'denied_egress');
 });
+
+t.test('folding connection verdicts: the one that contradicts expect wins', async (t) => {
+  const { foldVerdict } = await import('../../src/netpol/explain.js');
+  const c = (allowed: number, deniedEgress: number, deniedIngress: number, unknown: number) =>
+    ({ total: allowed + deniedEgress + deniedIngress + unknown, allowed, deniedEgress, deniedIngress, unknown });
+  t.equal(foldVerdict('reachable', c(0, 0, 0, 0)), 'unknown', 'nothing to evaluate is never allowed');
+  t.equal(foldVerdict('reachable', c(3, 0, 1, 1)), 'denied_ingress');
+  t.equal(foldVerdict('reachable', c(3, 1, 1, 0)), 'denied_egress');
+  t.equal(foldVerdict('reachable', c(3, 0, 0, 1)), 'unknown');
+  t.equal(foldVerdict('reachable', c(3, 0, 0, 0)), 'allowed');
+  t.equal(foldVerdict('blocked', c(1, 2, 2, 0)), 'allowed');
+  t.equal(foldVerdict('blocked', c(0, 2, 0, 1)), 'unknown');
+  t.equal(foldVerdict('blocked', c(0, 0, 2, 0)), 'denied_ingress');
+});
