@@ -1,0 +1,53 @@
+// The source × destination matrix: one row per source, one column per destination namespace
+// (or target host outside the cluster), one chip per path coloured by its result class.
+import type { PathView } from '../api-schema.js';
+import { html, type SafeHtml } from './escape.js';
+import { STATE_MARK } from './format.js';
+import { resultClasses } from './result-style.js';
+
+/** The column a path falls in: its destination namespace, else the host of its target. */
+export function destinationOf(path: PathView): string {
+  if (path.toNamespace !== '') return path.toNamespace;
+  const target = path.target;
+  try {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return new URL(target).hostname;
+  } catch {
+    // not a URL after all: fall through to host[:port]
+  }
+  return target.replace(/:\d+$/, '');
+}
+
+/** Stable element id of a path's table row (names may hold any character; ids should not). */
+export function rowId(index: number): string {
+  return `path-${index}`;
+}
+
+/** Distinct values in first-seen order. */
+function distinct(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+function chip(path: PathView, index: number): SafeHtml {
+  const result = path.result ?? 'pending';
+  const title = `${path.name}: ${result}, expect ${path.expect}, ${path.state}`;
+  return html`<a class="chip ${resultClasses(path.result)} is-${path.state}" href="#${rowId(index)}" title="${title}" data-path="${path.name}"><span class="mark" aria-hidden="true">${STATE_MARK[path.state]}</span> <span class="res">${result}</span> <span class="sub">${path.check} · ${path.name}${path.expect === 'blocked' ? ' (must stay blocked)' : ''}</span></a>`;
+}
+
+/** The matrix table; `paths` in catalog order (their index is their row id). */
+export function renderMatrix(paths: PathView[]): SafeHtml {
+  if (paths.length === 0) return html`<div class="empty">No paths scheduled yet.</div>`;
+  const indexed = paths.map((path, index) => ({ path, index }));
+  const sources = distinct(paths.map((p) => p.source));
+  const destinations = distinct(paths.map(destinationOf));
+  const namespaceOf = new Map(paths.map((p) => [p.source, p.fromNamespace]));
+  return html`<table class="matrix" id="matrix">
+<thead><tr><th scope="col">source ↓ · destination →</th>${destinations.map((d) => html`<th scope="col">${d}</th>`)}</tr></thead>
+<tbody>${sources.map(
+    (source) => html`
+<tr><th scope="row" class="row">${source}<span class="sub">ns ${namespaceOf.get(source) ?? ''}</span></th>${destinations.map((dest) => {
+      const cell = indexed.filter(({ path }) => path.source === source && destinationOf(path) === dest);
+      return html`<td>${cell.length > 0 && html`<div class="chips">${cell.map(({ path, index }) => chip(path, index))}</div>`}</td>`;
+    })}</tr>`,
+  )}
+</tbody></table>`;
+}
