@@ -1,10 +1,9 @@
 // `pathprobe explain`: NetworkPolicy verdict per catalog path from YAML manifests, offline, with
 // the deciding policies and a suggested allow. Exit 0 all as declared, 1 otherwise, 2 input errors.
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from '../errors.js';
-import { loadExplainCatalog, CatalogReadError } from './explain-catalog.js';
+import { CatalogReadError, formatProblem, loadCatalogFiles } from '../catalog/load.js';
 import { explainJson, explainText } from './explain-format.js';
 import { PolicyExplainer } from '../netpol/explainer.js';
 import { ManifestReadError, locateProblem, readManifests } from '../netpol/manifests.js';
@@ -61,9 +60,10 @@ async function runExplain(args: string[], io: CommandIO): Promise<number> {
   let catalog;
   let manifests;
   try {
-    const loaded = await loadExplainCatalog(values.catalog.map((p) => resolve(io.cwd, p)));
+    const loaded = await loadCatalogFiles(values.catalog, { cwd: io.cwd });
+    for (const w of loaded.warnings) io.stderr.write(`${formatProblem({ ...w, message: `warning: ${w.message}` })}\n`);
     if (!loaded.catalog || loaded.errors.length > 0) {
-      for (const e of loaded.errors) io.stderr.write(`${e.file}:${e.line}:${e.col}: ${e.message}${e.yamlPath ? ` (${e.yamlPath})` : ''}\n`);
+      for (const e of loaded.errors) io.stderr.write(`${formatProblem(e)}\n`);
       return 2;
     }
     catalog = loaded.catalog;

@@ -165,7 +165,8 @@ function resolveHost(
   const svc = model.service(svcRef.namespace, svcRef.name);
   out.destination = { kind: 'service', namespace: svcRef.namespace, name: svcRef.name, display: `Service ${svcRef.namespace}/${svcRef.name}` };
   if (!svc) {
-    out.unresolved = `Service ${svcRef.namespace}/${svcRef.name} is not in the manifests`;
+    const ambiguous = !host.includes('.svc') && host.includes('.');
+    out.unresolved = `Service ${svcRef.namespace}/${svcRef.name} is not in the manifests${ambiguous ? ` (for a host outside the cluster write "${host}." with a trailing dot)` : ''}`;
     return;
   }
   resolveService(model, svc, port, protocols, svcRef.podName, out);
