@@ -85,7 +85,7 @@ function pickPaths(paths: PathSpec[], names: string[]): PathSpec[] {
 }
 
 /** Builds the check command over its dependencies. */
-export function createCheckCommand(deps: CheckDeps): Command {
+export function createCheckCommand(loadDeps: () => Promise<CheckDeps>): Command {
   return {
     name: 'check',
     summary: 'probe every path once from here and print a table or JSON (exit 1 when any fails)',
@@ -102,6 +102,7 @@ export function createCheckCommand(deps: CheckDeps): Command {
       if (values.output !== 'text' && values.output !== 'json') throw new UsageError(`check: --output must be text or json, not "${values.output}"`);
       const concurrency = Number(values.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`check: --concurrency must be a positive integer`);
+      const deps = await loadDeps();
       const loaded = await deps.loadCatalog(catalogPaths);
       if (!loaded.catalog || loaded.errors.length > 0) throw new CatalogInvalidError(loaded.errors.map(deps.formatProblem));
       for (const warning of loaded.warnings) io.stderr.write(`warning: ${deps.formatProblem(warning)}\n`);

@@ -60,7 +60,7 @@ export function demoBanner(agentUrl: string): string {
 }
 
 /** Builds the demo command over the catalog loader and probers. */
-export function createDemoCommand(deps: CheckDeps): Command {
+export function createDemoCommand(loadDeps: () => Promise<CheckDeps>): Command {
   return {
     name: 'demo',
     summary: 'run the agent against built-in loopback targets (what `npm start` does)',
@@ -68,6 +68,7 @@ export function createDemoCommand(deps: CheckDeps): Command {
     async run(args, io) {
       const { values } = parseCommandArgs('demo', args, { 'log-level': { type: 'string', default: 'info' } });
       const logger = createLogger(io, values['log-level']);
+      const deps = await loadDeps();
       const targets = await startDemoTargets();
       try {
         const options = { catalogPaths: [DEMO_CATALOG], listen: `${DEMO_HOST}:${DEMO_PORTS.agent}`, logger, ...deps };

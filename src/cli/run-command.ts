@@ -47,7 +47,7 @@ export async function runAgentUntilStopped(options: AgentOptions, io: CommandIO,
 }
 
 /** Builds the run command over the catalog loader and probers. */
-export function createRunCommand(deps: CheckDeps): Command {
+export function createRunCommand(loadDeps: () => Promise<CheckDeps>): Command {
   return {
     name: 'run',
     summary: 'the agent: probe paths continuously, serve metrics, health and the status page',
@@ -61,6 +61,7 @@ export function createRunCommand(deps: CheckDeps): Command {
       });
       const catalogPaths = required('run', 'catalog', values.catalog);
       const logger = createLogger(io, values['log-level']);
+      const deps = await loadDeps();
       return runAgentUntilStopped({
         catalogPaths,
         ...(values.source === undefined ? {} : { source: values.source }),

@@ -49,7 +49,7 @@ async function catalogFile(t: { teardown(fn: () => unknown): void }, text: strin
 t.test('json output: exact fields, up judged against expect, blocked with a failing control inconclusive', async (t) => {
   const file = await catalogFile(t, CATALOG);
   const c = captureIO();
-  const code = await createCheckCommand(deps).run(['--catalog', file, '--output', 'json'], c.io);
+  const code = await createCheckCommand(async () => deps).run(['--catalog', file, '--output', 'json'], c.io);
   t.equal(code, 1, 'not everything as declared');
   const doc = JSON.parse(c.stdout()) as { results: Record<string, unknown>[] };
   t.same(Object.keys(doc), ['results']);
@@ -67,7 +67,7 @@ t.test('json output: exact fields, up judged against expect, blocked with a fail
 t.test('text output, --source and --path selection, exit 0 when all as declared', async (t) => {
   const file = await catalogFile(t, CATALOG);
   let c = captureIO();
-  t.equal(await createCheckCommand(deps).run(['--catalog', file], c.io), 1);
+  t.equal(await createCheckCommand(async () => deps).run(['--catalog', file], c.io), 1);
   const lines = c.stdout().split('\n');
   t.match(lines[0], /^PATH +SOURCE +CHECK +TARGET +EXPECT +RESULT +UP +DURATION +DETAIL$/);
   const col = lines[0]!.indexOf('RESULT');
@@ -77,19 +77,19 @@ t.test('text output, --source and --path selection, exit 0 when all as declared'
 
   probed.length = 0;
   c = captureIO();
-  t.equal(await createCheckCommand(deps).run(['--catalog', file, '--path', 'works', '--output', 'json'], c.io), 0);
+  t.equal(await createCheckCommand(async () => deps).run(['--catalog', file, '--path', 'works', '--output', 'json'], c.io), 0);
   t.same(probed, ['works'], 'only the selected path probed');
   c = captureIO();
-  t.equal(await createCheckCommand(deps).run(['--catalog', file, '--source', 'a', '--path', 'iso', '--output', 'json'], c.io), 0,
+  t.equal(await createCheckCommand(async () => deps).run(['--catalog', file, '--source', 'a', '--path', 'iso', '--output', 'json'], c.io), 0,
     'a blocked path whose control is not run here is judged on its own');
   c = captureIO();
-  await createCheckCommand(deps).run(['--catalog', file, '--source', 'b', '--output', 'json'], c.io);
+  await createCheckCommand(async () => deps).run(['--catalog', file, '--source', 'b', '--output', 'json'], c.io);
   t.same((JSON.parse(c.stdout()) as { results: { path: string }[] }).results.map((r) => r.path), ['dead-control']);
 });
 
 t.test('usage and catalog errors are PathprobeErrors', async (t) => {
   const file = await catalogFile(t, CATALOG);
-  const run = (args: string[]) => createCheckCommand(deps).run(args, captureIO().io).catch((e: unknown) => e);
+  const run = (args: string[]) => createCheckCommand(async () => deps).run(args, captureIO().io).catch((e: unknown) => e);
   t.match(await run([]), { code: 'PP_USAGE', message: /--catalog is required/ });
   t.match(await run(['--catalog', file, '--output', 'yaml']), { code: 'PP_USAGE' });
   t.match(await run(['--catalog', file, '--path', 'nope']), { code: 'PP_USAGE', hint: /works, closed/ });

@@ -1,0 +1,133 @@
+// End to end through the built binary: `node dist/cli/main.js check|run` against real loopback
+// servers, with the real catalog loader and probers.
+import t from 'tap';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the binary to completion (killed after `timeoutMs`). */
+function runMain(args: string[], timeoutMs = 30_000): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function loopbackHttp(t: { teardown(fn: () => unknown): void }): Promise<number> {
+  const server: Server = createHttpServer((req, res) => res.writeHead(req.url === '/ok' ? 200 : 500).end());
+  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  t.teardown(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+  return (server.address() as { port: number }).port;
+}
+
+async function writeCatalog(t: { teardown(fn: () => unknown): void }, text: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'pathprobe-e2e-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'catalog.yaml'), text);
+  return join(dir, 'catalog.yaml');
+}
+
+t.before(() => {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run \`npm run build\` (npm test does)`);
+});
+
+t.test('check --output json against real loopback servers: ok, refused, http_status', async (t) => {
+  const http = await loopbackHttp(t);
+  const closed = await freePort();
+  const file = await writeCatalog(t, `apiVersion: pathprobe/v1
+kind: PathCatalog
+defaults: {timeout: 2s}
+paths:
+  - {name: tcp-open, from: {namespace: e2e}, to: "127.0.0.1:${http}", check: tcp}
+  - {name: tcp-closed, from: {namespace: e2e}, to: "127.0.0.1:${closed}", check: tcp}
+  - {name: http-ok, from: {namespace: e2e}, to: "http://127.0.0.1:${http}/ok", check: http}
+  - {name: http-bad, from: {namespace: e2e}, to: "http://127.0.0.1:${http}/bad", check: http}
+`);
+  const ran = await runMain(['check', '--catalog', file, '--output', 'json']);
+  t.equal(ran.stderr, '');
+  t.equal(ran.code, 1, 'exit 1: not every path as declared');
+  const doc = JSON.parse(ran.stdout) as { results: { path: string; result: string; up: boolean; durationSeconds: number; phases: Record<string, number>; detail: string }[] };
+  t.same(doc.results.map((r) => [r.path, r.result, r.up]), [
+    ['tcp-open', 'ok', true],
+    ['tcp-closed', 'refused', false],
+    ['http-ok', 'ok', true],
+    ['http-bad', 'http_status', false],
+  ]);
+  for (const r of doc.results) {
+    t.ok(r.durationSeconds >= 0 && r.durationSeconds < 2, `${r.path}: duration ${r.durationSeconds}`);
+    t.type(r.phases.total, 'number', `${r.path}: total phase`);
+  }
+  const onlyOk = await runMain(['check', '--catalog', file, '--path', 'http-ok']);
+  t.equal(onlyOk.code, 0, 'exit 0 when all selected paths behave as declared');
+  t.match(onlyOk.stdout, /^PATH +SOURCE +CHECK +TARGET/);
+});
+
+t.test('usage errors: error + hint on stderr, exit 2', async (t) => {
+  const ran = await runMain(['check', '--output', 'json']);
+  t.equal(ran.code, 2);
+  t.equal(ran.stdout, '');
+  t.match(ran.stderr, /^error: check: --catalog is required\nhint: run `pathprobe check --help`\n$/);
+  const help = await runMain(['--help']);
+  t.equal(help.code, 0);
+  for (const name of ['run', 'check', 'demo']) t.match(help.stdout, new RegExp(`^  ${name} `, 'm'), `--help lists ${name}`);
+});
+
+t.test('run serves, becomes ready, and exits 0 on SIGTERM after a clean stop', async (t) => {
+  const http = await loopbackHttp(t);
+  const file = await writeCatalog(t, `apiVersion: pathprobe/v1
+kind: PathCatalog
+defaults: {interval: 1s, timeout: 500ms}
+paths:
+  - {name: web, from: {namespace: e2e}, to: "http://127.0.0.1:${http}/ok", check: http}
+`);
+  const child = spawn(process.execPath, [MAIN, 'run', '--catalog', file, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const deadline = Date.now() + 15_000;
+  let url: string | undefined;
+  while (!url && Date.now() < deadline) {
+    url = /"url":"(http:\/\/127\.0\.0\.1:\d+\/)"/.exec(stdout)?.[1];
+    if (!url) await new Promise((r) => setTimeout(r, 50));
+  }
+  t.ok(url, 'the agent logs where it listens');
+  if (!url) return;
+  t.equal((await fetch(`${url}-/ready`)).status, 200);
+  for (let i = 0; i < 60 && !/"msg":"path state changed"/.test(stdout); i++) await new Promise((r) => setTimeout(r, 50));
+  t.match(stdout, /"path":"web","from":"pending","to":"up","result":"ok"/, 'state change logged');
+  t.match(await (await fetch(`${url}metrics`)).text(), /^pathprobe_path_up\{path="web",.*\} 1$/m);
+  child.kill('SIGTERM');
+  t.equal(await exited, 0, 'exit 0 after SIGTERM');
+  t.match(stdout, /"msg":"agent stopped"/);
+});
