@@ -33,6 +33,7 @@ export interface AgentMetrics {
   probeDurationSeconds: Histogram<'check' | 'result'>;
   pathLastProbeTimestampSeconds: Gauge<'path'>;
   pathLastSuccessTimestampSeconds: Gauge<'path'>;
+  pathIntervalSeconds: Gauge<'path'>;
   buildInfo: Gauge<'version'>;
   catalogPaths: Gauge;
   catalogLastReloadSuccessful: Gauge;
@@ -107,6 +108,14 @@ export function createMetrics(registry: Registry, options: { version: string; de
     pathLastSuccessTimestampSeconds: new Gauge({
       name: 'pathprobe_path_last_success_timestamp_seconds',
       help: 'Unix time of the last probe of the path that behaved as declared.',
+      labelNames: ['path'],
+      registers,
+    }),
+    // Not in the original contract: PathProbeStale needs each path's own interval ("no fresh
+    // result for 3 intervals"), and intervals differ per path.
+    pathIntervalSeconds: new Gauge({
+      name: 'pathprobe_path_interval_seconds',
+      help: 'Declared probe interval of the path, in seconds.',
       labelNames: ['path'],
       registers,
     }),

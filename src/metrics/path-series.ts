@@ -66,6 +66,7 @@ export class PathSeries {
       const info = pathInfoLabels(path);
       const up = pathUpLabels(path);
       const known = this.tracked.get(path.name);
+      m.pathIntervalSeconds.set({ path: path.name }, path.intervalMs / 1000);
       if (!known) {
         for (const result of RESULT_CLASSES) m.probesTotal.inc({ path: path.name, result }, 0);
         m.pathInfo.set(info, 1);
@@ -120,6 +121,7 @@ export class PathSeries {
     for (const phase of PHASES) m.probePhaseSeconds.remove({ path: name, phase });
     m.pathLastProbeTimestampSeconds.remove({ path: name });
     m.pathLastSuccessTimestampSeconds.remove({ path: name });
+    m.pathIntervalSeconds.remove({ path: name });
     this.tracked.delete(name);
   }
 }

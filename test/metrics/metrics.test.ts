@@ -26,6 +26,7 @@ t.test('exactly the contract metrics, with their types, on the injected registry
     pathprobe_probe_duration_seconds: 'histogram',
     pathprobe_path_last_probe_timestamp_seconds: 'gauge',
     pathprobe_path_last_success_timestamp_seconds: 'gauge',
+    pathprobe_path_interval_seconds: 'gauge',
     pathprobe_build_info: 'gauge',
     pathprobe_catalog_paths: 'gauge',
     pathprobe_catalog_last_reload_successful: 'gauge',
@@ -72,6 +73,7 @@ t.test('per-path series: info labels, zeroed counters, state set, phases, remova
     t.match(text, `pathprobe_path_last_probe_timestamp_seconds{path="a-to-b"} ${1_700_000_000 + i}`);
   }
   t.match(text, 'pathprobe_path_last_success_timestamp_seconds{path="a-to-b"} 1700000000');
+  t.match(text, `pathprobe_path_interval_seconds{path="a-to-b"} ${a.intervalMs / 1000}`, 'the declared interval, for PathProbeStale');
   t.notMatch(text, 'pathprobe_probe_phase_seconds{path="a-to-b",phase="connect"}', 'an unreached phase is not left over');
   t.match(text, 'pathprobe_probe_phase_seconds{path="a-to-b",phase="total"} 0.5');
 
