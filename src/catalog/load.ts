@@ -1,0 +1,116 @@
+// The catalog loader's public API: text or files (and directories) in, a Catalog or located
+// problems out. IO faults (a missing file) are thrown as CatalogReadError; mistakes are data.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { PathprobeError } from '../errors.js';
+import { buildCatalog } from './expand.js';
+import { parseCatalogFile, tooLargeFile, type ParsedFile } from './parse-yaml.js';
+import { Problems } from './problems.js';
+import { LIMITS } from './schema.js';
+import type { CatalogLoadResult, CatalogProblem } from './types.js';
+
+export { filterBySource, UnknownSourceError } from './filter.js';
+
+/** A catalog file or directory could not be read (missing, unreadable, empty directory). */
+export class CatalogReadError extends PathprobeError {
+  constructor(message: string, hint: string, cause?: unknown) {
+    super('PP_CATALOG_READ', message, hint, cause === undefined ? undefined : { cause });
+    this.name = 'CatalogReadError';
+  }
+}
+
+/** Loads one catalog from text; `file` names it in problems. Never throws for user mistakes. */
+export function loadCatalogText(text: string, file: string): CatalogLoadResult {
+  return loadParsed([parseCatalogFile(text, file)]);
+}
+
+/** Options of loadCatalogFiles. */
+export interface LoadOptions {
+  /** Directory relative paths are read from (default: the process's cwd). Names stay as given. */
+  cwd?: string;
+}
+
+/**
+ * Loads the files and directories given as ONE catalog (names unique across all files; a source
+ * declared in one file is usable in another). A directory contributes its `*.yaml`/`*.yml` files
+ * (not recursive, dot-files skipped, sorted by name; symlinks followed, as in a ConfigMap mount).
+ * Problems name files as given (`dir/x.yaml` for a directory `dir`).
+ * Throws CatalogReadError when a path cannot be read or a directory holds no catalog files.
+ */
+export async function loadCatalogFiles(paths: string[], options: LoadOptions = {}): Promise<CatalogLoadResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const files = await listCatalogFiles(paths, options);
+  const parsed: ParsedFile[] = [];
+  for (const file of files) {
+    const info = await stat(resolve(cwd, file));
+    if (info.size > LIMITS.maxFileBytes) {
+      parsed.push(tooLargeFile(file));
+      continue;
+    }
+    let text: string;
+    try {
+      text = await readFile(resolve(cwd, file), 'utf8');
+    } catch (e) {
+      throw new CatalogReadError(`cannot read catalog file ${file}: ${(e as Error).message}`, 'check the path and its permissions', e);
+    }
+    parsed.push(parseCatalogFile(text, file));
+  }
+  return loadParsed(parsed);
+}
+
+/** The catalog files a list of paths stands for, in load order, named as given. */
+export async function listCatalogFiles(paths: string[], options: LoadOptions = {}): Promise<string[]> {
+  const cwd = options.cwd ?? process.cwd();
+  if (paths.length === 0) throw new CatalogReadError('no catalog path given', 'pass a catalog file or directory');
+  const out: string[] = [];
+  for (const p of paths) {
+    let info;
+    try {
+      info = await stat(resolve(cwd, p));
+    } catch (e) {
+      throw new CatalogReadError(`cannot read catalog ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check the path', e);
+    }
+    if (!info.isDirectory()) {
+      out.push(p);
+      continue;
+    }
+    const names = (await readdir(resolve(cwd, p))).filter((n) => !n.startsWith('.') && /\.ya?ml$/.test(n)).sort();
+    const files: string[] = [];
+    for (const n of names) {
+      const full = join(p, n);
+      if ((await stat(resolve(cwd, full))).isFile()) files.push(full);
+    }
+    if (files.length === 0) {
+      throw new CatalogReadError(`directory ${p} holds no *.yaml or *.yml catalog files`, 'point at a catalog file or a directory of them');
+    }
+    out.push(...files);
+  }
+  return [...new Set(out)];
+}
+
+/** `file:line:col: message (at yamlPath)`; the YAML path is left out when it is the root. */
+export function formatProblem(p: CatalogProblem): string {
+  return `${p.file}:${p.line}:${p.col}: ${p.message}${p.yamlPath === '' ? '' : ` (at ${p.yamlPath})`}`;
+}
+
+function loadParsed(files: ParsedFile[]): CatalogLoadResult {
+  const structural = files.flatMap((f) => f.errors);
+  const warnings = files.flatMap((f) => f.warnings);
+  if (structural.length > 0) return { errors: sortProblems(structural), warnings: sortProblems(warnings) };
+  const problems = new Problems();
+  const catalog = buildCatalog(files, problems);
+  const result: CatalogLoadResult = {
+    errors: sortProblems(problems.errors),
+    warnings: sortProblems([...warnings, ...problems.warnings]),
+  };
+  if (catalog && result.errors.length === 0) result.catalog = catalog;
+  return result;
+}
+
+function sortProblems(list: CatalogProblem[]): CatalogProblem[] {
+  const order = new Map<string, number>();
+  for (const p of list) if (!order.has(p.file)) order.set(p.file, order.size);
+  return [...list].sort(
+    (a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.col - b.col,
+  );
+}

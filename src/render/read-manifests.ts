@@ -1,0 +1,85 @@
+// Reads Kubernetes YAML manifests (files or directories, multi-document, `kind: List` flattened)
+// into plain objects that remember where they came from, for render's safety checks.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { PathprobeError } from '../errors.js';
+
+/** One Kubernetes object from a manifest file. */
+export interface ManifestObject {
+  kind: string;
+  name: string;
+  /** `undefined` when the manifest leaves it to kustomize or `kubectl -n`. */
+  namespace: string | undefined;
+  body: Record<string, unknown>;
+  /** `file:line` of the document, for messages. */
+  origin: string;
+}
+
+/** A manifest that cannot be read or parsed. */
+export class ManifestReadError extends PathprobeError {
+  constructor(message: string, hint: string, cause?: unknown) {
+    super('PP_MANIFEST_READ', message, hint, { cause });
+    this.name = 'ManifestReadError';
+  }
+}
+
+const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+async function listFiles(path: string): Promise<string[]> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (err) {
+    throw new ManifestReadError(`cannot read ${path}: ${(err as Error).message}`, 'check the --manifests path', err);
+  }
+  if (!info.isDirectory()) return [path];
+  const out: string[] = [];
+  const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const full = join(path, e.name);
+    if (e.isDirectory()) out.push(...(await listFiles(full)));
+    else if (MANIFEST_EXTENSIONS.has(extname(e.name))) out.push(full);
+  }
+  return out;
+}
+
+function toObjects(value: unknown, origin: string, out: ManifestObject[]): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+  const body = value as Record<string, unknown>;
+  if (typeof body.kind === 'string' && body.kind.endsWith('List') && Array.isArray(body.items)) {
+    for (const item of body.items) toObjects(item, origin, out);
+    return;
+  }
+  const meta = (body.metadata ?? {}) as Record<string, unknown>;
+  if (typeof body.kind !== 'string') return;
+  out.push({
+    kind: body.kind,
+    name: typeof meta.name === 'string' ? meta.name : '',
+    namespace: typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : undefined,
+    body,
+    origin,
+  });
+}
+
+/** Reads every manifest under `paths` (files, or directories walked for .yaml/.yml/.json). */
+export async function readManifests(paths: string[]): Promise<ManifestObject[]> {
+  const out: ManifestObject[] = [];
+  for (const p of paths) {
+    for (const file of await listFiles(p)) {
+      const text = await readFile(file, 'utf8');
+      for (const doc of parseAllDocuments(text)) {
+        // A kustomization.yaml or Helm values file is not an object; toObjects skips it.
+        if (doc.errors.length > 0) {
+          const e = doc.errors[0]!;
+          const line = e.linePos?.[0]?.line ?? 0;
+          throw new ManifestReadError(`${file}:${line}: ${e.message}`, 'fix the YAML or leave the file out of --manifests');
+        }
+        const line = text.slice(0, doc.range[0]).split('\n').length;
+        toObjects(doc.toJS(), `${file}:${line}`, out);
+      }
+    }
+  }
+  return out;
+}

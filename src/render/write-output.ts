@@ -1,0 +1,29 @@
+// Writes render's files into `--out DIR` and removes generated files a new render no longer
+// produces (a source that lost its paths), never a file pathprobe did not generate.
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GENERATED_HEADER, type RenderedFile } from './manifest-yaml.js';
+
+/** What writing changed, for the command's summary. */
+export interface WriteSummary {
+  written: string[];
+  removed: string[];
+}
+
+/** Writes `files` into `dir` (created if missing) and deletes stale generated .yaml files there. */
+export async function writeRenderedFiles(dir: string, files: RenderedFile[]): Promise<WriteSummary> {
+  await mkdir(dir, { recursive: true });
+  const wanted = new Set(files.map((f) => f.name));
+  const removed: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.yaml') || wanted.has(entry.name)) continue;
+    const full = join(dir, entry.name);
+    const head = (await readFile(full, 'utf8')).slice(0, GENERATED_HEADER.length);
+    if (head === GENERATED_HEADER) {
+      await rm(full);
+      removed.push(entry.name);
+    }
+  }
+  for (const f of files) await writeFile(join(dir, f.name), f.content);
+  return { written: files.map((f) => f.name), removed: removed.sort() };
+}
