@@ -1,11 +1,13 @@
 // The table of sub-commands. One line per command; the command's code lives in its own file.
 import type { Command } from './command.js';
+import { explainCommand } from './explain-command.js';
 import { renderCommand } from './render-command.js';
 import { validateCommand } from './validate-command.js';
 
 /** Every sub-command, in `--help` order. */
 export const COMMANDS: Command[] = [
-  // run, check (agent), explain, explainer (netpol): added by their owners.
+  // run, check (agent), explainer (netpol): added by their owners.
   validateCommand,
+  explainCommand,
   renderCommand,
 ];

@@ -1,0 +1,152 @@
+// Reads Kubernetes manifests: files and directories (recursively), multi-document YAML or JSON,
+// `kind: List` items, `-` for stdin. Syntax errors come back located; IO faults are thrown.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { PathprobeError } from '../errors.js';
+import type { SourceLocation } from '../catalog/types.js';
+import { formatPath, isRecord, type KubeObject, type LocatedObject, type ManifestProblem } from './objects.js';
+
+/** A manifest file or directory could not be read. */
+export class ManifestReadError extends PathprobeError {
+  constructor(message: string, hint: string, cause?: unknown) {
+    super('PP_MANIFEST_IO', message, hint, { cause });
+    this.name = 'ManifestReadError';
+  }
+}
+
+/** Objects read, with the problems found and the files read. */
+export interface ManifestReadResult {
+  objects: LocatedObject[];
+  problems: ManifestProblem[];
+  files: string[];
+}
+
+const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
+
+function locator(doc: Document, counter: LineCounter, file: string, prefix: (string | number)[]) {
+  return (path: (string | number)[]): SourceLocation | undefined => {
+    // Walk up until a node exists (the bad node may be absent, e.g. a missing field).
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn([...prefix, ...path.slice(0, n)], true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) {
+        const pos = counter.linePos(node.range[0]);
+        return { file, line: pos.line, col: pos.col };
+      }
+    }
+    return undefined;
+  };
+}
+
+/** Parses one manifest text (any number of documents). */
+export function parseManifestText(text: string, file: string): { objects: LocatedObject[]; problems: ManifestProblem[] } {
+  const counter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: counter, prettyErrors: false });
+  const objects: LocatedObject[] = [];
+  const problems: ManifestProblem[] = [];
+  const list = Array.isArray(docs) ? docs : [docs];
+  for (const doc of list) {
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) {
+        const pos = counter.linePos(e.pos[0]);
+        problems.push({ file, line: pos.line, col: pos.col, yamlPath: '', message: e.message.split('\n')[0] ?? 'YAML syntax error', severity: 'fatal' });
+      }
+      continue;
+    }
+    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    if (value === null || value === undefined) continue;
+    const whole = locator(doc, counter, file, []);
+    const at = whole([]) ?? { file, line: 1, col: 1 };
+    if (!isRecord(value)) {
+      problems.push({ ...at, yamlPath: '', message: 'a manifest document must be a mapping (a Kubernetes object)', severity: 'warning' });
+      continue;
+    }
+    if (typeof value.kind !== 'string' || typeof value.apiVersion !== 'string') {
+      problems.push({ ...at, yamlPath: '', message: 'not a Kubernetes object (apiVersion and kind are required); ignored', severity: 'warning' });
+      continue;
+    }
+    // `kind: List` (and FooList from `kubectl get -o yaml`) wraps objects in items.
+    if (value.kind === 'List' || (value.kind.endsWith('List') && Array.isArray(value.items))) {
+      if (!Array.isArray(value.items)) {
+        problems.push({ ...at, yamlPath: 'items', message: 'a List needs items', severity: 'warning' });
+        continue;
+      }
+      value.items.forEach((item: unknown, i: number) => {
+        const locate = locator(doc, counter, file, ['items', i]);
+        const loc = locate([]) ?? at;
+        if (!isRecord(item) || typeof item.kind !== 'string') {
+          problems.push({ ...loc, yamlPath: `items[${i}]`, message: 'a List item must be a Kubernetes object with a kind', severity: 'warning' });
+          return;
+        }
+        objects.push({ object: item as KubeObject, location: loc, locate });
+      });
+      continue;
+    }
+    objects.push({ object: value as KubeObject, location: at, locate: whole });
+  }
+  return { objects, problems };
+}
+
+async function collectFiles(path: string, out: string[]): Promise<void> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (err) {
+    throw new ManifestReadError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'check the --manifests path', err);
+  }
+  if (!info.isDirectory()) {
+    out.push(path);
+    return;
+  }
+  const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const child = join(path, e.name);
+    if (e.isDirectory()) await collectFiles(child, out);
+    else if (MANIFEST_EXTENSIONS.some((ext) => e.name.endsWith(ext))) out.push(child);
+  }
+}
+
+async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads manifests from files, directories and `-` (stdin). Relative paths resolve against `cwd`. */
+export async function readManifests(paths: readonly string[], io: { stdin: NodeJS.ReadableStream; cwd: string }): Promise<ManifestReadResult> {
+  const result: ManifestReadResult = { objects: [], problems: [], files: [] };
+  let stdinRead = false;
+  for (const p of paths) {
+    if (p === '-') {
+      if (stdinRead) continue;
+      stdinRead = true;
+      const parsed = parseManifestText(await readStream(io.stdin), '<stdin>');
+      result.objects.push(...parsed.objects);
+      result.problems.push(...parsed.problems);
+      result.files.push('<stdin>');
+      continue;
+    }
+    const files: string[] = [];
+    await collectFiles(resolve(io.cwd, p), files);
+    for (const file of files) {
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (err) {
+        throw new ManifestReadError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'check the file permissions', err);
+      }
+      const parsed = parseManifestText(text, file);
+      result.objects.push(...parsed.objects);
+      result.problems.push(...parsed.problems);
+      result.files.push(file);
+    }
+  }
+  return result;
+}
+
+/** Locates a model problem (path inside an object) for printing. */
+export function locateProblem(obj: LocatedObject, path: (string | number)[], message: string, severity: ManifestProblem['severity']): ManifestProblem {
+  const loc = obj.locate?.(path) ?? obj.location ?? { file: '<input>', line: 0, col: 0 };
+  return { file: loc.file, line: loc.line, col: loc.col, yamlPath: formatPath(path), message, severity };
+}

@@ -1,0 +1,116 @@
+// `pathprobe explain` in-process: exit status, JSON contract, text report, stdin, input errors.
+import t from 'tap';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { parseAllDocuments } from 'yaml';
+import { explainCommand } from '../../src/cli/explain-command.js';
+import { COMMANDS } from '../../src/cli/commands.js';
+import { UsageError } from '../../src/errors.js';
+
+const FIXTURES = join(import.meta.dirname, '..', 'netpol', 'fixtures');
+
+async function run(args: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c) => (out += c));
+  stderr.on('data', (c) => (err += c));
+  const code = await explainCommand.run(args, {
+    stdout, stderr, stdin: Readable.from(options.stdin === undefined ? [] : [options.stdin]), env: options.env ?? {},
+    cwd: FIXTURES, stopSignal: new AbortController().signal,
+  });
+  return { code, out, err };
+}
+
+t.test('is listed in the command table', async (t) => {
+  t.ok(COMMANDS.includes(explainCommand));
+});
+
+t.test('JSON follows the contract; a denied must-work path exits 1', async (t) => {
+  const { code, out, err } = await run(['--catalog', 'catalog.yaml', '--manifests', 'manifests', '--output', 'json']);
+  t.equal(code, 1);
+  t.equal(err, '');
+  const doc = JSON.parse(out) as { paths: Record<string, any>[] };
+  t.same(doc.paths.map((p) => [p.path, p.verdict, p.matches]), [
+    ['eso-to-vault', 'denied_ingress', false],
+    ['grafana-to-keycloak', 'allowed', true],
+    ['tenant-dns@team-a', 'allowed', true],
+    ['tenant-dns@team-b', 'denied_egress', false],
+    ['staging-never-reaches-vault', 'denied_ingress', true],
+  ]);
+  for (const p of doc.paths) {
+    t.same(Object.keys(p).slice(0, 4), ['path', 'expect', 'verdict', 'matches']);
+    t.hasProps(p.egress, ['isolated', 'allowedBy']);
+    t.hasProps(p.ingress, ['isolated', 'allowedBy']);
+    t.ok('suggestion' in p);
+  }
+  const grafana = doc.paths[1]!;
+  t.same(grafana.egress.allowedBy, [{ policy: 'monitoring/allow-grafana-to-keycloak', rule: 0 }]);
+  t.same(grafana.ingress.allowedBy, [{ policy: 'identity/allow-grafana-ingress', rule: 0 }]);
+  const eso = doc.paths[0]!;
+  t.equal(eso.suggestionVerified, true);
+  const [policy] = parseAllDocuments(eso.suggestion).map((d) => d.toJS());
+  t.match(policy, { metadata: { name: 'allow-eso-to-vault-ingress', namespace: 'vault' } });
+});
+
+t.test('text report for a CI log, with GitHub annotations under Actions', async (t) => {
+  const { code, out } = await run(['--catalog', 'catalog.yaml', '--manifests', 'manifests'], { env: { GITHUB_ACTIONS: 'true' } });
+  t.equal(code, 1);
+  t.match(out, /^FAIL eso-to-vault: denied_ingress \(expect reachable\)$/m);
+  t.match(out, /ingress: isolated by vault\/default-deny-ingress; DENIED/);
+  t.match(out, /suggested allow \(re-evaluated: opens the path\):\n {7}apiVersion: networking\.k8s\.io\/v1/);
+  t.match(out, /^ok {3}grafana-to-keycloak: allowed/m);
+  t.match(out, /- UDP 53 denied \(egress\)\n {5}- TCP 53 denied \(egress\)/);
+  t.match(out, /^::error file=.*catalog\.yaml,line=\d+,col=\d+,title=pathprobe explain eso-to-vault::denied_ingress/m);
+  t.match(out, /pathprobe explain: 5 paths, 3 as declared, 2 not: eso-to-vault, tenant-dns@team-b\n$/);
+});
+
+t.test('with the fixes applied every path is as declared: exit 0', async (t) => {
+  const { code, out } = await run(['--catalog', '.', '--manifests', 'manifests', 'fixes']);
+  t.equal(code, 0, out);
+  t.match(out, /5 paths, 5 as declared, 0 not/);
+});
+
+t.test('--manifests - reads a kustomize-style stream from stdin; --path filters', async (t) => {
+  const files = ['namespaces', 'vault', 'external-secrets'].map((f) => join(FIXTURES, 'manifests', `${f}.yaml`));
+  const stream = (await Promise.all(files.map((f) => readFile(f, 'utf8')))).join('\n---\n');
+  const { code, out } = await run(['--catalog', 'catalog.yaml', '--manifests', '-', '--path', 'eso-to-vault', '--output', 'json'], { stdin: stream });
+  t.equal(code, 1);
+  const doc = JSON.parse(out) as { paths: { path: string; verdict: string }[] };
+  t.same(doc.paths.map((p) => [p.path, p.verdict]), [['eso-to-vault', 'denied_ingress']]);
+});
+
+t.test('input errors exit 2; usage errors are UsageErrors', async (t) => {
+  const missing = await run(['--catalog', 'catalog.yaml', '--manifests', 'does-not-exist']);
+  t.equal(missing.code, 2);
+  t.match(missing.err, /cannot read .*does-not-exist: ENOENT/);
+  const syntax = await run(['--catalog', 'catalog.yaml', '--manifests', '-'], { stdin: 'kind: Pod\nmetadata: {name: [x\n' });
+  t.equal(syntax.code, 2);
+  t.match(syntax.err, /^<stdin>:\d+:\d+: error: /m);
+  const noCatalog = await run(['--catalog', 'nope.yaml', '--manifests', 'manifests']);
+  t.equal(noCatalog.code, 2);
+  await t.rejects(run(['--manifests', 'manifests']), UsageError);
+  await t.rejects(run(['--catalog', 'catalog.yaml']), UsageError);
+  await t.rejects(run(['--catalog', 'catalog.yaml', '--manifests', 'manifests', '--output', 'xml']), UsageError);
+  await t.rejects(run(['--catalog', 'catalog.yaml', '--manifests', 'manifests', '--bogus']), UsageError);
+  await t.rejects(run(['--catalog', 'catalog.yaml', '--manifests', 'manifests', '--path', 'nope']), UsageError);
+});
+
+t.test('an invalid NetworkPolicy is reported located and makes affected verdicts unknown', async (t) => {
+  const bad = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: broken, namespace: vault}
+spec:
+  podSelector: {}
+  ingress:
+    - ports: [{port: 8200, protocol: HTTP}]
+`;
+  const files = ['namespaces', 'vault', 'external-secrets'].map((f) => join(FIXTURES, 'manifests', `${f}.yaml`));
+  const stream = [...(await Promise.all(files.map((f) => readFile(f, 'utf8')))), bad].join('\n---\n');
+  const { code, out, err } = await run(['--catalog', 'catalog.yaml', '--manifests', '-', '--path', 'eso-to-vault', '--output', 'json'], { stdin: stream });
+  t.equal(code, 1);
+  t.match(err, /<stdin>:\d+:\d+: error: protocol must be TCP, UDP or SCTP \(spec\.ingress\[0\]\.ports\[0\]\.protocol\)/);
+  t.equal(JSON.parse(out).paths[0].verdict, 'unknown');
+});

@@ -1,0 +1,73 @@
+// Reading manifests: multi-document files, Lists, directories, stdin, syntax errors and
+// malformed objects reported with file:line:col.
+import t from 'tap';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { ManifestReadError, parseManifestText, readManifests, locateProblem } from '../../src/netpol/manifests.js';
+import { ClusterModel } from '../../src/netpol/model.js';
+
+const POLICY = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: p, namespace: n}
+spec: {podSelector: {}}
+`;
+
+t.test('multi-document text, List items, comments-only and unrelated documents', async (t) => {
+  const text = `# leading comment\n---\n${POLICY}---\n# only a comment\n---\napiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Namespace\n    metadata: {name: n}\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: c}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: {metadata: {labels: {app: d}}}}\n`;
+  const { objects, problems } = parseManifestText(text, 'm.yaml');
+  t.same(problems, []);
+  t.same(objects.map((o) => o.object.kind), ['NetworkPolicy', 'Namespace', 'ConfigMap', 'Deployment']);
+  t.same(objects.map((o) => o.location?.line), [3, 13, 16, 20]);
+});
+
+t.test('syntax errors are fatal and located; non-objects are warnings', async (t) => {
+  const bad = parseManifestText('apiVersion: v1\nkind: Pod\nmetadata: {name: [unclosed\n', 'bad.yaml');
+  t.equal(bad.problems[0]?.severity, 'fatal');
+  t.equal(bad.problems[0]?.file, 'bad.yaml');
+  t.ok((bad.problems[0]?.line ?? 0) >= 3);
+  const odd = parseManifestText('- just\n- a list\n---\nfoo: bar\n', 'odd.yaml');
+  t.same(odd.problems.map((p) => [p.line, p.severity]), [[1, 'warning'], [4, 'warning']]);
+});
+
+t.test('a malformed policy is located at the bad node', async (t) => {
+  const text = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: p, namespace: n}
+spec:
+  podSelector: {}
+  ingress:
+    - from:
+        - podSelector: {}
+          ipBlock: {cidr: 10.0.0.0/8}
+      ports:
+        - port: 80
+          endPort: 70
+`;
+  const { objects } = parseManifestText(text, 'p.yaml');
+  const model = new ClusterModel();
+  const update = model.upsert(objects[0]!.object);
+  const located = update.problems.map((p) => locateProblem(objects[0]!, p.path, p.message, 'error'));
+  t.match(located, [
+    { file: 'p.yaml', line: 8, col: 11, yamlPath: 'spec.ingress[0].from[0]', message: /ipBlock cannot be combined/ },
+    { file: 'p.yaml', line: 12, col: 20, yamlPath: 'spec.ingress[0].ports[0].endPort', message: /not below port/ },
+  ]);
+});
+
+t.test('directories recursively (yaml, yml, json; hidden skipped), stdin, missing paths', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'pathprobe-manifests-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await mkdir(join(dir, 'a', 'b'), { recursive: true });
+  await mkdir(join(dir, '.git'));
+  await writeFile(join(dir, 'a', 'one.yaml'), POLICY);
+  await writeFile(join(dir, 'a', 'b', 'two.yml'), POLICY.replace('name: p', 'name: q'));
+  await writeFile(join(dir, 'a', 'b', 'three.json'), JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'j' } }));
+  await writeFile(join(dir, 'notes.txt'), 'not yaml: [');
+  await writeFile(join(dir, '.git', 'x.yaml'), 'broken: [');
+  const result = await readManifests([dir, '-'], { cwd: '/', stdin: Readable.from([POLICY.replace('name: p', 'name: s')]) });
+  t.same(result.problems, []);
+  t.same(result.objects.map((o) => (o.object.metadata as { name: string }).name).sort(), ['j', 'p', 'q', 's']);
+  t.equal(result.files.length, 4);
+  await t.rejects(readManifests([join(dir, 'missing')], { cwd: '/', stdin: Readable.from([]) }), ManifestReadError);
+});
