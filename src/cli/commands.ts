@@ -1,13 +1,15 @@
 // The table of sub-commands. One line per command; the command's code lives in its own file.
 import type { Command } from './command.js';
 import { explainCommand } from './explain-command.js';
+import { explainerCommand } from './explainer-command.js';
 import { renderCommand } from './render-command.js';
 import { validateCommand } from './validate-command.js';
 
 /** Every sub-command, in `--help` order. */
 export const COMMANDS: Command[] = [
-  // run, check (agent), explainer (netpol): added by their owners.
+  // run, check (agent): added by their owners.
   validateCommand,
   explainCommand,
+  explainerCommand,
   renderCommand,
 ];
