@@ -4,17 +4,18 @@ import { loadAgentDeps } from './agent-deps.js';
 import { createCheckCommand } from './check-command.js';
 import { createDemoCommand } from './demo-command.js';
 import { explainCommand } from './explain-command.js';
+import { explainerCommand } from './explainer-command.js';
 import { createRunCommand } from './run-command.js';
 import { renderCommand } from './render-command.js';
 import { validateCommand } from './validate-command.js';
 
 /** Every sub-command, in `--help` order. */
 export const COMMANDS: Command[] = [
-  // explainer (netpol): added by its owner.
   createRunCommand(loadAgentDeps),
   createCheckCommand(loadAgentDeps),
   validateCommand,
   explainCommand,
+  explainerCommand,
   renderCommand,
   createDemoCommand(loadAgentDeps),
 ];

@@ -3,6 +3,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServerDeps } from './deps.js';
 import { frameworkErrorHandler, installErrorHandlers } from './http-errors.js';
+import { explainApiRoutes } from './routes/explain-api-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { pathsApiRoutes } from './routes/paths-api-routes.js';
@@ -44,5 +45,6 @@ export function buildApp(deps: BuildAppDeps): FastifyInstance {
   void app.register(healthRoutes, { status: serverDeps.status });
   void app.register(pathsApiRoutes, serverDeps);
   void app.register(statusPageRoute, serverDeps);
+  if (serverDeps.explainReport) void app.register(explainApiRoutes, { explainReport: serverDeps.explainReport });
   return app;
 }

@@ -2,6 +2,7 @@
 import type { Registry } from 'prom-client';
 import type { StatusReader } from '../agent/path-status.js';
 import type { ExplainReader } from './explain-reader.js';
+import type { ExplainReportReader } from './routes/explain-api-routes.js';
 
 /** Shared by every route plugin. */
 export interface ServerDeps {
@@ -12,6 +13,8 @@ export interface ServerDeps {
   version: string;
   /** The policy explainer's verdicts; absent means no policy column and `policy: null`. */
   explain?: ExplainReader;
+  /** The live explainer's full explanations; present means GET /api/v1/explain is served. */
+  explainReport?: ExplainReportReader;
   /** Clock for `generatedAt` and relative times (tests pin it). Default Date.now. */
   now?: () => number;
   /** Status page auto-refresh interval in seconds. Default 10. */
