@@ -1,5 +1,7 @@
 // Runs the live explainer until stopped: load the catalog, start the informers, serve /metrics,
-// /-/healthy, /-/ready, /api/v1/explain and the status page, reload the catalog on SIGHUP.
+// /-/healthy, /-/ready, /api/v1/explain and the status page, reload the catalog when its
+// file (or mounted ConfigMap) changes, and on SIGHUP.
+import { hashCatalogFiles, watchCatalog } from '../agent/catalog-watcher.js';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { formatProblem, loadCatalogFiles } from '../catalog/load.js';
@@ -51,17 +53,26 @@ export async function runExplainer(
     explain: explainerVerdictReader(live),
     explainReport: explainerReportReader(live, informers),
   });
+  let lastHash = await hashCatalogFiles(opts.catalog);
   const reload = () => {
-    void loadCatalog(opts.catalog, io).then((catalog) => {
-      if (catalog) {
-        live.setCatalog(catalog);
-        logger.info({ paths: catalog.paths.length }, 'catalog reloaded');
-      } else {
-        logger.warn({}, 'the new catalog is invalid; keeping the last good one');
-      }
-    }, (err: Error) => logger.warn({ err: err.message }, 'cannot read the catalog; keeping the last good one'));
+    void hashCatalogFiles(opts.catalog).then((hash) => {
+      if (hash === lastHash) return;
+      lastHash = hash;
+      return loadCatalog(opts.catalog, io).then((catalog) => {
+        if (catalog) {
+          live.setCatalog(catalog);
+          logger.info({ paths: catalog.paths.length }, 'catalog reloaded');
+        } else {
+          logger.warn({}, 'the new catalog is invalid; keeping the last good one');
+        }
+      });
+    }).catch((err: Error) => logger.warn({ err: err.message }, 'cannot read the catalog; keeping the last good one'));
   };
-  process.on('SIGHUP', reload);
+  const onSighup = () => { lastHash = ''; reload(); };
+  process.on('SIGHUP', onSighup);
+  const watcher = await watchCatalog({
+    paths: opts.catalog, onChange: reload, onError: (err) => logger.warn({ err: err.message }, 'catalog watch error'),
+  });
   try {
     const where = await listen(app, opts.listen);
     logger.info({ url: where.url, server: kc.getCurrentCluster()?.server }, 'explainer listening');
@@ -69,7 +80,8 @@ export async function runExplainer(
     live.start();
     if (!io.stopSignal.aborted) await new Promise((resolve) => io.stopSignal.addEventListener('abort', resolve, { once: true }));
   } finally {
-    process.off('SIGHUP', reload);
+    process.off('SIGHUP', onSighup);
+    watcher.close();
     live.stop();
     await informers.stop();
     await app.close();
