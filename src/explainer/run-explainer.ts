@@ -1,6 +1,7 @@
 // Runs the live explainer until stopped: load the catalog, start the informers, serve /metrics,
 // /-/healthy, /-/ready, /api/v1/explain and the status page, reload the catalog when its
 // file (or mounted ConfigMap) changes, and on SIGHUP.
+import { resolve as resolvePath } from 'node:path';
 import { hashCatalogFiles, watchCatalog } from '../agent/catalog-watcher.js';
 import pino from 'pino';
 import { Registry } from 'prom-client';
@@ -53,9 +54,11 @@ export async function runExplainer(
     explain: explainerVerdictReader(live),
     explainReport: explainerReportReader(live, informers),
   });
-  let lastHash = await hashCatalogFiles(opts.catalog);
+  // Relative catalog paths are read from io.cwd; watch and hash the same files.
+  const catalogFiles = opts.catalog.map((p) => resolvePath(io.cwd, p));
+  let lastHash = await hashCatalogFiles(catalogFiles);
   const reload = () => {
-    void hashCatalogFiles(opts.catalog).then((hash) => {
+    void hashCatalogFiles(catalogFiles).then((hash) => {
       if (hash === lastHash) return;
       lastHash = hash;
       return loadCatalog(opts.catalog, io).then((catalog) => {
@@ -71,7 +74,7 @@ export async function runExplainer(
   const onSighup = () => { lastHash = ''; reload(); };
   process.on('SIGHUP', onSighup);
   const watcher = await watchCatalog({
-    paths: opts.catalog, onChange: reload, onError: (err) => logger.warn({ err: err.message }, 'catalog watch error'),
+    paths: catalogFiles, onChange: reload, onError: (err) => logger.warn({ err: err.message }, 'catalog watch error'),
   });
   try {
     const where = await listen(app, opts.listen);
