@@ -1,5 +1,6 @@
 // Reads resolv.conf the way glibc does (resolv.conf(5)): nameserver (at most 3), search/domain
-// (the last one wins), options ndots/timeout/attempts/use-vc, with glibc's defaults and caps.
+// (the last one wins), options ndots/timeout/attempts/use-vc, with glibc's defaults and caps;
+// plus `nameserver IP#port` for resolvers on a high port (tests, labs).
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 
@@ -39,15 +40,15 @@ const CAPS = { ndots: 15, timeout: 30, attempts: 5 };
 export function parseResolvConf(text: string): ResolvConf {
   const conf: ResolvConf = { ...RESOLV_DEFAULTS, nameservers: [], search: [] };
   for (const rawLine of text.split('\n')) {
-    const line = rawLine.replace(/[#;].*$/, '').trim();
-    if (line === '') continue;
-    const [keyword, ...args] = line.split(/\s+/);
+    // A comment starts with # or ; as its own word (so `IP#port` survives).
+    const words = rawLine.trim().split(/\s+/);
+    const end = words.findIndex((w) => w.startsWith('#') || w.startsWith(';'));
+    const [keyword, ...args] = end < 0 ? words : words.slice(0, end);
+    if (!keyword) continue;
     switch (keyword) {
       case 'nameserver': {
-        const host = args[0];
-        if (host && isIP(host.replace(/%.*$/, '')) && conf.nameservers.length < MAX_NAMESERVERS) {
-          conf.nameservers.push({ host, port: 53 });
-        }
+        const server = parseNameserver(args[0] ?? '');
+        if (server && conf.nameservers.length < MAX_NAMESERVERS) conf.nameservers.push(server);
         break;
       }
       case 'domain':
@@ -86,6 +87,17 @@ function applyOption(conf: ResolvConf, option: string): void {
     default:
       break;
   }
+}
+
+/**
+ * `IP`, or `IP#port` — an extension (dnsmasq/BIND notation) so tests and labs can point at a
+ * resolver on a high port; libc ignores such a line, and kubelet never writes one.
+ */
+function parseNameserver(token: string): NameServer | undefined {
+  const [host = '', portText] = token.split('#', 2);
+  const port = portText === undefined ? 53 : Number(portText);
+  if (!isIP(host.replace(/%.*$/, '')) || !Number.isInteger(port) || port < 1 || port > 65535) return undefined;
+  return { host, port };
 }
 
 function stripDot(domain: string): string {

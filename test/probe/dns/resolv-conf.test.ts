@@ -32,6 +32,8 @@ t.test('follows libc: comments, last search/domain wins, 3 servers, caps, junk i
   t.equal(conf.useTcp, true);
   t.same(parseResolvConf('search x.\n').nameservers, RESOLV_DEFAULTS.nameservers, 'no nameserver: 127.0.0.1');
   t.same(parseResolvConf('domain a.b\nsearch c.d e.f\n').search, ['c.d', 'e.f']);
+  t.same(parseResolvConf('nameserver 127.0.0.1#5353\nnameserver ::1#0\nnameserver 10.0.0.1#x\n').nameservers,
+    [{ host: '127.0.0.1', port: 5353 }], 'IP#port extension, bad ports ignored');
 });
 
 t.test('a missing file yields the defaults; a real file is read', async (t) => {
