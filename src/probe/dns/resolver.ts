@@ -5,7 +5,7 @@ import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { DnsType } from '../../catalog/types.js';
 import type { DnsFailureKind } from '../../classify/classify.js';
-import { encodeQuery } from './encode.js';
+import { encodeQuery, nameLabels } from './encode.js';
 import { canonicalName, RCODE, TYPE_CODE, type DnsMessage, type ResourceRecord } from './message.js';
 import type { NameServer, ResolvConf } from './resolv-conf.js';
 import { searchPlan } from './search-list.js';
@@ -55,6 +55,11 @@ const MAX_CNAME_HOPS = 16;
 
 /** Resolves `name` (search list and ndots from conf unless it ends with a dot) to records of `type`. */
 export async function lookup(name: string, type: DnsType, options: LookupOptions): Promise<LookupResult> {
+  try {
+    nameLabels(name);
+  } catch (e) {
+    return { ok: false, kind: 'malformed', detail: `cannot ask for "${name}": ${(e as Error).message}`, tried: [] };
+  }
   const plan = searchPlan(name, options.conf.search, options.conf.ndots);
   const tried: string[] = [];
   const failures: Array<{ name: string; kind: DnsFailureKind; detail: string }> = [];
