@@ -50,6 +50,8 @@ type CandidateResult = { kind: 'answer'; records: ResourceRecord[] } | { kind: D
 const SEARCH_CONTINUES: ReadonlySet<string> = new Set(['nxdomain', 'nodata', 'servfail']);
 /** When a name got no answer from any server, the most telling failure seen wins, in this order. */
 const FAILURE_RANK: DnsFailureKind[] = ['servfail', 'refused', 'formerr', 'malformed', 'neterror', 'timeout'];
+/** An attempt with less time left than this is not started (it could only send a query and give up). */
+const MIN_ATTEMPT_MS = 20;
 /** Most CNAME hops followed inside one answer. */
 const MAX_CNAME_HOPS = 16;
 
@@ -98,7 +100,7 @@ async function queryName(name: string, type: DnsType, options: LookupOptions): P
   for (let attempt = 0; attempt < options.conf.attempts; attempt++) {
     for (const server of servers) {
       const remaining = options.deadline - performance.now();
-      if (remaining <= 0 || options.signal.aborted) return pickFailure(seen, 'deadline reached');
+      if (remaining < MIN_ATTEMPT_MS || options.signal.aborted) return pickFailure(seen, 'deadline reached');
       const at = `${server.host}:${server.port}`;
       const timeoutMs = Math.min(options.conf.timeout * 1000, remaining);
       let result = await ask(server, transport, name, type, timeoutMs, options.signal);
