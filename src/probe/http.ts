@@ -1,0 +1,188 @@
+// The http check: undici Client + request() (not fetch, which hides the OS error) with our own
+// connect function, so the prober dials the resolved address itself, times connect and TLS, and
+// knows which stage a failure or the deadline hit. Host header and SNI carry the URL's host.
+import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { Client, type buildConnector } from 'undici';
+import type { HttpOptions, PathSpec } from '../catalog/types.js';
+import { classifyFailure, type ProbeStage } from '../classify/classify.js';
+import type { ResultClass } from '../classify/result-class.js';
+import { VERSION } from '../version.js';
+import { openTcp, upgradeTls } from './connect.js';
+import { startDeadline, type Deadline } from './deadline.js';
+import { readBoundedBody, type BoundedBody } from './http-body.js';
+import { decideRedirect, REDIRECT_STATUSES } from './http-redirect.js';
+import { PhaseClock } from './phase-clock.js';
+import { resolveHost } from './resolve.js';
+import type { ProbeContext, ProbeOutcome } from './types.js';
+
+/** Used when a path carries no http options (the loader normally fills them). Empty expectStatus = any 2xx. */
+export const HTTP_DEFAULTS: HttpOptions = {
+  method: 'GET', expectStatus: [], maxBodyBytes: 64 * 1024, followRedirects: 0, headers: {},
+  tls: { insecureSkipVerify: false },
+};
+/** Largest response head accepted (undici maxHeaderSize); larger is an `error`. */
+export const MAX_RESPONSE_HEADER_BYTES = 16 * 1024;
+/** Undici's own timers stay behind our deadline, only a backstop. */
+const UNDICI_BACKSTOP_MS = 1000;
+
+interface Prepared {
+  url: URL;
+  http: HttpOptions;
+  ca?: Buffer;
+  bodyMatch?: RegExp;
+}
+
+type HopResult =
+  | { ok: true; status: number; location?: string; body?: BoundedBody }
+  | { ok: false; result: ResultClass; detail: string };
+
+/** Probes an http path. See docs/probers.md for the stages, timeouts and redirect policy. */
+export async function probeHttp(path: PathSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
+  const clock = new PhaseClock();
+  const deadline = startDeadline(ctx.signal, path.timeoutMs);
+  try {
+    const prepared = await prepare(path);
+    if (typeof prepared === 'string') return clock.finish('error', prepared);
+    const { http } = prepared;
+    let url = prepared.url;
+    const hostname = url.hostname.replace(/^\[|\]$/g, '');
+    clock.enter('resolve');
+    const resolved = await resolveHost(hostname, ctx, deadline);
+    clock.stop();
+    if (!resolved.ok) return clock.finish(resolved.result, resolved.detail);
+    // Redirects stay on this host (see http-redirect.ts), so one resolution serves every hop.
+    const address = resolved.addresses[0] as string;
+    const addresses = [address];
+    const hops: string[] = [];
+    for (let hop = 0; ; hop++) {
+      const follow = (status: number, location?: string): URL | undefined => {
+        if (hop >= http.followRedirects || !REDIRECT_STATUSES.has(status)) return undefined;
+        const decision = decideRedirect(url, status, location);
+        return 'follow' in decision ? decision.follow : undefined;
+      };
+      const r = await requestOnce(url, address, prepared, clock, deadline, path.timeoutMs, follow);
+      const via = hops.length > 0 ? ` after ${hops.join(', ')}` : '';
+      if (!r.ok) return clock.finish(r.result, `${url.href} via ${address}: ${r.detail}${via}`, { addresses });
+      const next = follow(r.status, r.location);
+      if (next) {
+        hops.push(`${r.status} → ${next.href}`);
+        url = next;
+        continue;
+      }
+      const verdict = judge(r, http, prepared.bodyMatch, url);
+      return clock.finish(verdict.result, `${verdict.detail}${via}`, { addresses, status: r.status });
+    }
+  } finally {
+    deadline.dispose();
+  }
+}
+
+/** Checks the path's http settings before any traffic; a problem here is `error` (configuration). */
+async function prepare(path: PathSpec): Promise<Prepared | string> {
+  const http = path.http ?? HTTP_DEFAULTS;
+  let url: URL;
+  try {
+    url = new URL(path.url ?? `http://${path.host.includes(':') ? `[${path.host}]` : path.host}:${path.port}/`);
+  } catch {
+    return `invalid URL ${path.url ?? path.target}`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `unsupported URL scheme ${url.protocol}`;
+  const prepared: Prepared = { url, http };
+  if (http.tls.caFile) {
+    try {
+      prepared.ca = await readFile(http.tls.caFile);
+    } catch (e) {
+      return `cannot read tls.caFile ${http.tls.caFile}: ${(e as Error).message}`;
+    }
+  }
+  if (http.bodyMatch !== undefined) {
+    try {
+      prepared.bodyMatch = new RegExp(http.bodyMatch);
+    } catch {
+      return `invalid bodyMatch ${http.bodyMatch}`;
+    }
+  }
+  return prepared;
+}
+
+/** One request on a fresh connection to `address`; `follow` says whether the body is skipped for a redirect. */
+async function requestOnce(
+  url: URL, address: string, prepared: Prepared, clock: PhaseClock, deadline: Deadline, timeoutMs: number,
+  follow: (status: number, location?: string) => URL | undefined,
+): Promise<HopResult> {
+  const { http } = prepared;
+  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  let stage: ProbeStage = 'connect';
+  const connect: buildConnector.connector = (_opts, callback) => {
+    clock.enter('connect');
+    stage = 'connect';
+    openTcp(address, port, deadline.signal)
+      .then(async (socket) => {
+        if (url.protocol !== 'https:') return socket;
+        clock.enter('tls');
+        stage = 'tls';
+        const servername = http.tls.serverName ?? (isIP(hostname) ? undefined : hostname);
+        return upgradeTls(socket, {
+          host: isIP(hostname) ? hostname : address,
+          ...(servername ? { servername } : {}),
+          ...(prepared.ca ? { ca: prepared.ca } : {}),
+          rejectUnauthorized: !http.tls.insecureSkipVerify,
+        }, deadline.signal);
+      })
+      .then((socket) => {
+        clock.enter('processing');
+        stage = 'response';
+        callback(null, socket);
+      }, (error: Error) => callback(error, null));
+  };
+  const client = new Client(url.origin, {
+    connect,
+    maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
+    headersTimeout: timeoutMs + UNDICI_BACKSTOP_MS,
+    bodyTimeout: timeoutMs + UNDICI_BACKSTOP_MS,
+    pipelining: 1,
+  });
+  try {
+    const response = await client.request({
+      path: `${url.pathname}${url.search}`,
+      method: http.method,
+      // No Accept-Encoding: the body is never decompressed, so it stays bounded.
+      headers: { 'user-agent': `pathprobe/${VERSION}`, ...http.headers },
+      signal: deadline.signal,
+    });
+    clock.enter('transfer');
+    stage = 'body';
+    const location = headerValue(response.headers.location);
+    let body: BoundedBody | undefined;
+    if (follow(response.statusCode, location)) response.body.on('error', () => {}).destroy();
+    else body = await readBoundedBody(response.body, http.maxBodyBytes);
+    clock.stop();
+    return { ok: true, status: response.statusCode, ...(location ? { location } : {}), ...(body ? { body } : {}) };
+  } catch (error) {
+    const c = classifyFailure({ error, phase: stage, timedOut: deadline.expired() });
+    return { ok: false, result: c.result, detail: c.detail };
+  } finally {
+    await client.destroy().catch(() => {});
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Final verdict on a response: expected status, then the body expression. */
+function judge(
+  r: { status: number; body?: BoundedBody }, http: HttpOptions, bodyMatch: RegExp | undefined, url: URL,
+): { result: ResultClass; detail: string } {
+  const expected = http.expectStatus.length > 0 ? http.expectStatus : undefined;
+  const size = r.body ? `${r.body.bytes.length} body bytes${r.body.truncated ? ', stopped at maxBodyBytes' : ''}` : 'no body';
+  if (expected ? !expected.includes(r.status) : r.status < 200 || r.status > 299) {
+    return { result: 'http_status', detail: `${url.href}: status ${r.status}, expected ${expected?.join('|') ?? '2xx'}` };
+  }
+  if (bodyMatch && !bodyMatch.test((r.body?.bytes ?? Buffer.alloc(0)).toString('utf8'))) {
+    return { result: 'http_status', detail: `${url.href}: status ${r.status} but body (${size}) does not match /${bodyMatch.source}/` };
+  }
+  return { result: 'ok', detail: `${url.href}: status ${r.status} (${size})` };
+}
