@@ -1,10 +1,16 @@
 // nftables ruleset of one pod namespace, enforcing its policy on its own interface the way a
 // CNI does: ingress in the destination's namespace (input hook), egress in the source's
 // (output hook). Replies of allowed connections pass (conntrack), loopback is never filtered.
+// An egress drop cannot be a plain `drop` in the output hook: the kernel would fail the sender's
+// send() with EPERM, which no pod behind a CNI sees. Denied packets are marked instead and
+// routed into a sink veth (topology.ts), where they vanish silently, as on a CNI's host side.
 import type { AllowRule, DirectionPolicy } from './scenario-types.js';
 
 /** nft table the lab owns inside each pod namespace. */
 export const LAB_TABLE = 'pplab';
+
+/** Mark of egress packets to sink; topology.ts routes it into the sink veth. */
+export const EGRESS_SINK_MARK = 0x1;
 
 /** A pod's policy with peers already resolved to addresses. */
 export interface ResolvedPolicy {
@@ -27,11 +33,12 @@ function allowLines(rule: AllowRule, peerField: 'saddr' | 'daddr', address: stri
 }
 
 function chain(name: string, hook: 'input' | 'output', policy: DirectionPolicy | undefined, peerField: 'saddr' | 'daddr', addressOf: (pod: string) => string, extra: string[]): string[] {
-  const lines = [`  chain ${name} {`, `    type filter hook ${hook} priority 0; policy accept;`];
+  const sink = hook === 'output' && policy?.deny === 'drop';
+  const lines = [`  chain ${name} {`, `    type ${sink ? 'route' : 'filter'} hook ${hook} priority 0; policy accept;`];
   if (policy) {
     lines.push(`    ${hook === 'input' ? 'iif' : 'oif'} "lo" accept`, '    ct state established,related accept', ...extra.map((l) => `    ${l}`));
     for (const rule of policy.allow) for (const l of allowLines(rule, peerField, addressOf(rule.pod))) lines.push(`    ${l}`);
-    lines.push(`    ${DENY[policy.deny]}`);
+    lines.push(sink ? `    meta mark set ${EGRESS_SINK_MARK}` : `    ${DENY[policy.deny]}`);
     if (policy.deny === 'tcp-reset') lines.push('    drop');
   }
   lines.push('  }');

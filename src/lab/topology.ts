@@ -4,6 +4,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inNetns, ip } from './exec.js';
 import { netnsName } from './names.js';
+import { EGRESS_SINK_MARK } from './nft-rules.js';
+
+/** Routing table holding the egress sink route. */
+const SINK_TABLE = '100';
 
 /** The node's address on the bridge (scrapes come from here). */
 export const NODE_ADDRESS = '198.18.0.1';
@@ -49,6 +53,13 @@ export async function createPod(
   await ip('-n', nodeNetns, 'link', 'set', peer, 'master', 'br0', 'up');
   await ip('-n', netns, 'addr', 'add', `${pod.address}/${PREFIX_LENGTH}`, 'dev', 'eth0');
   await ip('-n', netns, 'link', 'set', 'eth0', 'up');
+  // The egress sink: marked packets leave by sink0 (no ARP) and die in sink1, which has no
+  // address and does not forward: no error for the sender, no ICMP back, like a policy drop.
+  await ip('-n', netns, 'link', 'add', 'sink0', 'type', 'veth', 'peer', 'name', 'sink1');
+  await ip('-n', netns, 'link', 'set', 'sink0', 'arp', 'off', 'up');
+  await ip('-n', netns, 'link', 'set', 'sink1', 'up');
+  await ip('-n', netns, 'route', 'add', 'default', 'dev', 'sink0', 'table', SINK_TABLE);
+  await ip('-n', netns, 'rule', 'add', 'fwmark', String(EGRESS_SINK_MARK), 'lookup', SINK_TABLE);
   // Every REJECT must answer: the default ICMP rate limit would turn some into silent drops.
   await inNetns(netns, 'sysctl', ['-qw', 'net.ipv4.icmp_ratelimit=0']);
   return netns;
