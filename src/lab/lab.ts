@@ -38,6 +38,8 @@ export interface Lab {
   get(pod: string, path: string): Promise<LabResponse>;
   /** The agent process of `pod`. */
   agent(pod: string): LabProcess;
+  /** Pids of every process the lab started (agents, servers, dnsmasq, forwarder). */
+  pids(): number[];
   /** Applies a step's change (not its expectations). */
   apply(step: LabStep): Promise<void>;
   close(): Promise<void>;
@@ -143,6 +145,7 @@ export async function startLab(scenario: LabScenario, options: LabOptions = {}):
         if (!a) throw new Error(`scenario ${scenario.name}: pod "${pod}" runs no agent`);
         return a;
       },
+      pids: () => [...agents.values(), ...processes].flatMap((p) => p.child.pid ?? []),
       async apply(step) {
         if (step.allow) {
           const { pod, direction, rule } = step.allow;
