@@ -1,7 +1,9 @@
 // Removes what lab runs left behind: namespaces (and the processes inside them), /etc/netns
 // entries and state dirs of runs whose owner process is gone. Live concurrent runs are kept.
+import { readFileSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ip } from './exec.js';
 import { LAB_PREFIX, LAB_STATE_ROOT, runIdOf, stateDir } from './names.js';
 
@@ -11,29 +13,31 @@ export async function labNetns(): Promise<string[]> {
   return out.split('\n').map((l) => l.split(' ')[0] ?? '').filter((n) => n.startsWith(LAB_PREFIX));
 }
 
-/** Kills every process inside `netns` (SIGKILL), then deletes it and its /etc/netns entry. */
-export async function deleteNetns(netns: string): Promise<void> {
-  const pids = await ip('netns', 'pids', netns).catch(() => '');
-  for (const pid of pids.split('\n').map(Number).filter((p) => p > 0)) {
-    try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+/** True when `pid` no longer runs: no such process, or a zombie its new parent has yet to reap. */
+export function processGone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
   }
-  await ip('netns', 'delete', netns).catch(() => undefined);
-  await rm(join('/etc/netns', netns), { recursive: true, force: true });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+/** Kills every process inside `netns` (SIGKILL, waiting up to 3 s), then deletes it and its /etc/netns entry. */
+export async function deleteNetns(netns: string): Promise<void> {
+  const pids = (await ip('netns', 'pids', netns).catch(() => '')).split('\n').map(Number).filter((p) => p > 0);
+  for (const pid of pids) {
+    try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
   }
+  for (let i = 0; i < 60 && !pids.every(processGone); i++) await sleep(50);
+  await ip('netns', 'delete', netns).catch(() => undefined);
+  await rm(join('/etc/netns', netns), { recursive: true, force: true });
 }
 
 /** True when the run's owner pid file names a live process. */
 async function ownerAlive(runId: string): Promise<boolean> {
   const pid = Number(await readFile(join(stateDir(runId), 'owner.pid'), 'utf8').catch(() => ''));
-  return pid > 0 && alive(pid);
+  return pid > 0 && !processGone(pid);
 }
 
 /** Deletes the leftovers of dead runs; returns the run ids swept. `all` also sweeps live runs. */

@@ -10,7 +10,7 @@ import { behavedAsDeclared } from '../../src/agent/judge.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { LAB_PREFIX, stateDir } from '../../src/lab/names.js';
 import type { Expectation, LabScenario } from '../../src/lab/scenario-types.js';
-import { labNetns, sweepLeftovers } from '../../src/lab/sweep.js';
+import { labNetns, processGone, sweepLeftovers } from '../../src/lab/sweep.js';
 import type { PathList, PathView } from '../../src/server/api-schema.js';
 import { needPrograms, needRoot } from './need.js';
 
@@ -87,22 +87,13 @@ async function assertExpectations(t: Test, lab: Lab, expect: Record<string, Expe
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Asserts that no namespace, /etc/netns entry, state dir or process of run `runId` is left. */
 export async function assertNothingSurvives(t: Test, runId: string, pids: number[]): Promise<void> {
   const prefix = `${LAB_PREFIX}${runId}-`;
   t.same((await labNetns()).filter((n) => n.startsWith(prefix)), [], `run ${runId}: no network namespace left`);
   t.same((await readdir('/etc/netns').catch(() => [] as string[])).filter((n) => n.startsWith(prefix)), [], `run ${runId}: no /etc/netns entry left`);
   t.notOk(existsSync(stateDir(runId)), `run ${runId}: no state directory left`);
-  t.same(pids.filter(alive), [], `run ${runId}: none of its ${pids.length} processes left`);
+  t.same(pids.filter((p) => !processGone(p)), [], `run ${runId}: none of its ${pids.length} processes left`);
 }
 
 /** Runs `scenario` end to end: start, its expectations, each step's change and expectations, teardown. */
