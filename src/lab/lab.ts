@@ -1,12 +1,13 @@
 // Starts a scenario: namespaces, nftables, dnsmasq, servers, the real agents (`pathprobe run`
 // inside their pods' namespaces), and a forwarder in the node namespace through which the host
 // scrapes them. `close()` removes everything, whatever state the start reached.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderCatalog, TEST_TIMING, type LabTiming } from './catalog.js';
 import { inNetns } from './exec.js';
 import { newRunId, stateDir } from './names.js';
+import { claimStateDir } from './owner.js';
 import { renderRuleset } from './nft-rules.js';
 import { startInNetns, type LabProcess } from './process.js';
 import type { DirectionPolicy, LabScenario, LabStep, PodSpec } from './scenario-types.js';
@@ -88,8 +89,7 @@ export async function startLab(scenario: LabScenario, options: LabOptions = {}):
   };
 
   try {
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'owner.pid'), `${process.pid}\n`);
+    await claimStateDir(dir, runId);
     log(`run ${runId}: creating ${pods.length + 1} network namespaces`);
     const nodeNetns = await createNode(runId);
     netns.set('node', nodeNetns);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 /** Prefix of every network namespace, /etc/netns entry and state directory of the lab. */
 export const LAB_PREFIX = 'pplab-';
 
-/** Where each run keeps its state (catalog, owner pid, unix sockets): `<tmp>/pplab-<id>`. */
+/** Where each run keeps its state (catalog, owner, logs, unix sockets): `<tmp>/pplab-<id>`. */
 export const LAB_STATE_ROOT = tmpdir();
 
 /** A fresh 6-hex-digit run id. */

@@ -1,26 +1,16 @@
 // Removes what lab runs left behind: namespaces (and the processes inside them), /etc/netns
 // entries and state dirs of runs whose owner process is gone. Live concurrent runs are kept.
-import { readFileSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ip } from './exec.js';
 import { LAB_PREFIX, LAB_STATE_ROOT, runIdOf, stateDir } from './names.js';
+import { ownerAlive, processGone } from './owner.js';
 
 /** Every lab network namespace on the machine. */
 export async function labNetns(): Promise<string[]> {
   const out = await ip('netns', 'list');
   return out.split('\n').map((l) => l.split(' ')[0] ?? '').filter((n) => n.startsWith(LAB_PREFIX));
-}
-
-/** True when `pid` no longer runs: no such process, or a zombie its new parent has yet to reap. */
-export function processGone(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
 }
 
 /** Kills every process inside `netns` (SIGKILL, waiting up to 3 s), then deletes it and its /etc/netns entry. */
@@ -34,12 +24,6 @@ export async function deleteNetns(netns: string): Promise<void> {
   await rm(join('/etc/netns', netns), { recursive: true, force: true });
 }
 
-/** True when the run's owner pid file names a live process. */
-async function ownerAlive(runId: string): Promise<boolean> {
-  const pid = Number(await readFile(join(stateDir(runId), 'owner.pid'), 'utf8').catch(() => ''));
-  return pid > 0 && !processGone(pid);
-}
-
 /** Deletes the leftovers of dead runs; returns the run ids swept. `all` also sweeps live runs. */
 export async function sweepLeftovers(options: { all?: boolean } = {}): Promise<string[]> {
   const names = [
@@ -50,7 +34,7 @@ export async function sweepLeftovers(options: { all?: boolean } = {}): Promise<s
   const runs = [...new Set(names.flatMap((n) => runIdOf(n) ?? []))];
   const swept: string[] = [];
   for (const runId of runs) {
-    if (!options.all && (await ownerAlive(runId))) continue;
+    if (!options.all && (await ownerAlive(stateDir(runId)))) continue;
     await sweepRun(runId);
     swept.push(runId);
   }

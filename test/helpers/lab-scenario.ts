@@ -10,7 +10,8 @@ import { behavedAsDeclared } from '../../src/agent/judge.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { LAB_PREFIX, stateDir } from '../../src/lab/names.js';
 import type { Expectation, LabScenario } from '../../src/lab/scenario-types.js';
-import { labNetns, processGone, sweepLeftovers } from '../../src/lab/sweep.js';
+import { processGone } from '../../src/lab/owner.js';
+import { labNetns, sweepLeftovers } from '../../src/lab/sweep.js';
 import type { PathList, PathView } from '../../src/server/api-schema.js';
 import { needPrograms, needRoot } from './need.js';
 
