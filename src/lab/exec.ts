@@ -1,4 +1,4 @@
-// Runs the system programs the lab drives (ip, nft, sysctl) and fails loudly with their stderr.
+// Runs the system programs the lab drives (ip, nft, sh) and fails loudly with their stderr.
 import { spawn } from 'node:child_process';
 import { PathprobeError } from '../errors.js';
 

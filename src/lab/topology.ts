@@ -61,6 +61,7 @@ export async function createPod(
   await ip('-n', netns, 'route', 'add', 'default', 'dev', 'sink0', 'table', SINK_TABLE);
   await ip('-n', netns, 'rule', 'add', 'fwmark', String(EGRESS_SINK_MARK), 'lookup', SINK_TABLE);
   // Every REJECT must answer: the default ICMP rate limit would turn some into silent drops.
-  await inNetns(netns, 'sysctl', ['-qw', 'net.ipv4.icmp_ratelimit=0']);
+  // (/proc/sys/net shows the namespace of the process that opens it; no procps needed.)
+  await inNetns(netns, 'sh', ['-c', 'echo 0 > /proc/sys/net/ipv4/icmp_ratelimit']);
   return netns;
 }
