@@ -26,7 +26,8 @@ export async function startInNetns(
   args: string[],
   options: { ready: RegExp; logFile: string; timeoutMs?: number },
 ): Promise<LabProcess> {
-  const child = spawn('ip', ['netns', 'exec', netns, program, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Own process group: a Ctrl-C on the terminal reaches the lab, which stops agents first.
+  const child = spawn('ip', ['netns', 'exec', netns, program, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const log = createWriteStream(options.logFile, { flags: 'a' });
   let tail = '';
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));

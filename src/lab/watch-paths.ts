@@ -12,12 +12,13 @@ export function watchPaths(lab: Lab, print: (line: string) => void, everyMs = 10
       const res = await lab.get(pod.name, '/api/v1/paths').catch(() => undefined);
       if (!res || res.status !== 200 || stopped) continue;
       for (const p of (JSON.parse(res.body) as PathList).paths) {
-        const now = p.state === 'pending' ? 'pending' : `${p.state} (${p.result})`;
+        if (p.state === 'pending') continue;
+        const now = `${p.state} (${p.result})`;
         const before = seen.get(p.name);
         if (before === now) continue;
         seen.set(p.name, now);
         const time = new Date().toISOString().slice(11, 19);
-        print(`${time}  ${p.name.padEnd(34)} ${before ?? 'new'} → ${now}${p.detail && p.state !== 'up' ? `  ${p.detail}` : ''}`);
+        print(`${time}  ${p.name.padEnd(34)} ${before ?? 'pending'} → ${now}${p.detail && p.state !== 'up' ? `  ${p.detail}` : ''}`);
       }
     }
   };
