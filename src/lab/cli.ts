@@ -67,6 +67,10 @@ async function main(): Promise<number> {
   });
   if (values.help) return out(USAGE), 0;
   if (values.list) return listScenarios(), 0;
+  if (values.port !== undefined && !/^\d{1,5}$/.test(values.port)) {
+    process.stderr.write(`error: --port must be a port number\n${USAGE}\n`);
+    return 2;
+  }
   if (process.getuid?.() !== 0) {
     process.stderr.write('error: the lab needs root (network namespaces and nftables)\nhint: sudo npm run lab\n');
     return 2;

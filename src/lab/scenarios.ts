@@ -123,16 +123,17 @@ export const APP_FAULTS: LabScenario = {
 /** Must-stay-blocked paths: held, leaking, and unprovable because the destination is down. */
 export const ISOLATION: LabScenario = {
   name: 'isolation',
-  summary: 'expect: blocked paths: one held by policy (up), one leaking (isolation breach), then the destination goes down and its control fails (inconclusive, never green)',
+  summary: 'expect: blocked paths: one held by policy (up), one leaking (isolation breach), then the destination goes down and its control fails (inconclusive, never green); two agents',
   pods: [
     { name: 'staging-app', namespace: 'staging', agent: true },
     {
       name: 'postgres',
       namespace: 'production',
       servers: [{ kind: 'tcp', port: 5432 }, { kind: 'http', port: 8080, status: 200 }],
-      ingress: { deny: 'drop', allow: [{ pod: 'staging-app', ports: [{ port: 8080 }] }] },
+      ingress: { deny: 'drop', allow: [{ pod: 'staging-app', ports: [{ port: 8080 }] }, { pod: 'prod-app', ports: [{ port: 5432 }] }] },
     },
     { name: 'redis', namespace: 'production', servers: [{ kind: 'tcp', port: 6379 }] },
+    { name: 'prod-app', namespace: 'production', agent: true },
   ],
   paths: [
     { name: 'staging-sees-postgres-health', from: 'staging-app', to: 'http://postgres.production.svc.cluster.local:8080/healthz', check: 'http' },
@@ -141,11 +142,13 @@ export const ISOLATION: LabScenario = {
       expect: 'blocked', control: 'staging-sees-postgres-health',
     },
     { name: 'staging-never-reaches-redis', from: 'staging-app', to: 'redis.production.svc.cluster.local:6379', check: 'tcp', expect: 'blocked' },
+    { name: 'prod-app-to-postgres', from: 'prod-app', to: 'postgres:5432', check: 'tcp' },
   ],
   expect: {
     'staging-sees-postgres-health': { result: 'ok', state: 'up' },
     'staging-never-reaches-postgres': { result: 'timeout', state: 'up' },
     'staging-never-reaches-redis': { result: 'ok', state: 'down' },
+    'prod-app-to-postgres': { result: 'ok', state: 'up' },
   },
   steps: [{
     description: 'postgres goes down (its servers stop): the control fails, so the blocked path is inconclusive',
@@ -154,6 +157,7 @@ export const ISOLATION: LabScenario = {
       'staging-sees-postgres-health': { result: 'refused', state: 'down' },
       'staging-never-reaches-postgres': { result: 'timeout', state: 'inconclusive' },
       'staging-never-reaches-redis': { result: 'ok', state: 'down' },
+      'prod-app-to-postgres': { result: 'refused', state: 'down' },
     },
   }],
 };
