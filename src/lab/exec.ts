@@ -1,6 +1,10 @@
 // Runs the system programs the lab drives (ip, nft, sh) and fails loudly with their stderr.
 import { spawn } from 'node:child_process';
 import { PathprobeError } from '../errors.js';
+import { findProgram } from './programs.js';
+
+/** The `ip` binary (iproute2). */
+export const IP = findProgram('ip') ?? 'ip';
 
 /** A lab command that exited non-zero or could not start. */
 export class LabCommandError extends PathprobeError {
@@ -31,10 +35,10 @@ export function run(program: string, args: string[], input?: string): Promise<st
 
 /** Runs `ip args`. */
 export function ip(...args: string[]): Promise<string> {
-  return run('ip', args);
+  return run(IP, args);
 }
 
 /** Runs `program args` inside network namespace `netns`. */
 export function inNetns(netns: string, program: string, args: string[], input?: string): Promise<string> {
-  return run('ip', ['netns', 'exec', netns, program, ...args], input);
+  return run(IP, ['netns', 'exec', netns, program, ...args], input);
 }

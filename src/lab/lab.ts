@@ -8,6 +8,7 @@ import { renderCatalog, TEST_TIMING, type LabTiming } from './catalog.js';
 import { inNetns } from './exec.js';
 import { newRunId, stateDir } from './names.js';
 import { claimStateDir } from './owner.js';
+import { findProgram } from './programs.js';
 import { renderRuleset } from './nft-rules.js';
 import { startInNetns, type LabProcess } from './process.js';
 import type { DirectionPolicy, LabScenario, LabStep, PodSpec } from './scenario-types.js';
@@ -85,7 +86,7 @@ export async function startLab(scenario: LabScenario, options: LabOptions = {}):
       ...policy,
       ...(pod.agent ? { scrape: { from: NODE_ADDRESS, port: AGENT_PORT } } : {}),
     }, addressOf);
-    await inNetns(netns.get(pod.name) as string, 'nft', ['-f', '-'], ruleset);
+    await inNetns(netns.get(pod.name) as string, findProgram('nft') ?? 'nft', ['-f', '-'], ruleset);
   };
 
   try {
@@ -100,7 +101,7 @@ export async function startLab(scenario: LabScenario, options: LabOptions = {}):
     for (const pod of scenario.pods) await applyPolicy(pod);
 
     const records = pods.map((p) => `--host-record=${p.name}.${p.namespace}.svc.cluster.local,${addressOf(p.name)}`);
-    processes.push(await startInNetns('dnsmasq', netns.get(DNS_POD.name) as string, '/usr/sbin/dnsmasq', [
+    processes.push(await startInNetns('dnsmasq', netns.get(DNS_POD.name) as string, findProgram('dnsmasq') ?? 'dnsmasq', [
       '--no-daemon', '--conf-file=/dev/null', '--port=53', `--listen-address=${dnsAddress}`, '--bind-interfaces',
       '--no-resolv', '--no-hosts', '--pid-file=', '--log-facility=-', '--local=/cluster.local/', ...records,
     ], { ready: /started, version/, logFile: join(dir, 'dnsmasq.log') }));

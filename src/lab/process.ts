@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LabCommandError } from './exec.js';
+import { IP, LabCommandError } from './exec.js';
 
 /** A started process and how to stop it. */
 export interface LabProcess {
@@ -27,7 +27,7 @@ export async function startInNetns(
   options: { ready: RegExp; logFile: string; timeoutMs?: number },
 ): Promise<LabProcess> {
   // Own process group: a Ctrl-C on the terminal reaches the lab, which stops agents first.
-  const child = spawn('ip', ['netns', 'exec', netns, program, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(IP, ['netns', 'exec', netns, program, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const log = createWriteStream(options.logFile, { flags: 'a' });
   let tail = '';
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));

@@ -11,6 +11,7 @@ import { startLab, type Lab } from '../../src/lab/lab.js';
 import { LAB_PREFIX, stateDir } from '../../src/lab/names.js';
 import type { Expectation, LabScenario } from '../../src/lab/scenario-types.js';
 import { processGone } from '../../src/lab/owner.js';
+import { findProgram, LAB_PROGRAMS } from '../../src/lab/programs.js';
 import { labNetns, sweepLeftovers } from '../../src/lab/sweep.js';
 import type { PathList, PathView } from '../../src/server/api-schema.js';
 import { needPrograms, needRoot } from './need.js';
@@ -22,7 +23,8 @@ const SETTLE_MS = 15_000;
 /** Guards shared by every lab test: false (skip, or fail under CI) when the lab cannot run. */
 export function canRunLab(t: Test): boolean {
   if (!needRoot(t)) return false;
-  if (!needPrograms(t, ['/usr/sbin/ip', '/usr/sbin/nft', '/usr/sbin/dnsmasq', '/usr/sbin/sysctl'], 'apt-get install iproute2 nftables dnsmasq-base procps')) return false;
+  const programs = LAB_PROGRAMS.map((name) => findProgram(name) ?? name);
+  if (!needPrograms(t, programs, 'apt-get install iproute2 nftables dnsmasq-base')) return false;
   const missing = DIST_FILES.find((f) => !existsSync(f));
   if (missing) {
     t.fail(`${missing} missing: run \`npm run build\` (npm test does)`);
