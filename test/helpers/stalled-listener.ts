@@ -10,17 +10,20 @@ export interface StalledListener {
   close(): Promise<void>;
 }
 
-const CHILD = `
+const stalledChild = (holdMs: number): string => `
 const net = require('node:net');
 const server = net.createServer().listen(0, '127.0.0.1', 1, () => {
   process.stdout.write(server.address().port + '\\n');
   // Block the loop: the socket stays listening but nothing ever calls accept().
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60000);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${holdMs});
 });`;
 
-/** Starts the listener and fills its accept queue; a later connect to `port` gets no SYN-ACK. */
-export async function startStalledListener(): Promise<StalledListener> {
-  const child: ChildProcess = spawn(process.execPath, ['-e', CHILD], { stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * Starts the listener and fills its accept queue; a later connect to `port` gets no SYN-ACK.
+ * The child stays stalled for `holdMs` (then it would accept: keep it longer than the test).
+ */
+export async function startStalledListener(holdMs = 60_000): Promise<StalledListener> {
+  const child: ChildProcess = spawn(process.execPath, ['-e', stalledChild(holdMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const fillers: net.Socket[] = [];
   const close = async (): Promise<void> => {
     for (const s of fillers) s.destroy();
