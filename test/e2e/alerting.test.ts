@@ -22,12 +22,12 @@ import { startDnsResponder } from '../../src/demo/dns-responder.js';
 import { needPrograms } from '../helpers/need.js';
 import { startStalledListener } from '../helpers/stalled-listener.js';
 import { until } from '../helpers/until.js';
-import { startAgent } from './helpers/agent-replicas.js';
-import { checkDashboard } from './helpers/dashboard-check.js';
-import { ALERTMANAGER, PROMETHEUS, instant, promApi, startStack, type Stack } from './helpers/prometheus-stack.js';
-import { startSwitchableListener } from './helpers/switchable-listener.js';
-import { startWebhookReceiver, type Notification } from './helpers/webhook-receiver.js';
-import { assertBlockedAlert, assertRefusedAlert } from './helpers/expected-alerts.js';
+import { startAgent } from '../helpers/e2e/agent-replicas.js';
+import { checkDashboard } from '../helpers/e2e/dashboard-check.js';
+import { ALERTMANAGER, PROMETHEUS, instant, promApi, startStack, type Stack } from '../helpers/e2e/prometheus-stack.js';
+import { startSwitchableListener } from '../helpers/e2e/switchable-listener.js';
+import { startWebhookReceiver, type Notification } from '../helpers/e2e/webhook-receiver.js';
+import { assertBlockedAlert, assertRefusedAlert } from '../helpers/e2e/expected-alerts.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The shipped for: durations × 1/20: 1m → 3s, 2m → 6s, 3m → 9s, 5m → 15s. */
@@ -97,12 +97,12 @@ paths:
     timeout: 1s
 `);
   // Two replicas of the same agent: the rules must still raise one alert per broken path.
-  const agents = [];
-  for (const name of ['agent-a', 'agent-b']) {
+  const agents = await Promise.all(['agent-a', 'agent-b'].map(async (name) => {
     const agent = await startAgent(name, catalog);
     cleanups.push(() => agent.service.stop());
-    agents.push(agent);
-  }
+    return agent;
+  }));
+  const agentsAt = performance.now();
   let stack: Stack | undefined;
   try {
     stack = await startStack({
@@ -119,7 +119,7 @@ paths:
   const diagnostics = () => ({
     notifications: hook.received.map((r) => r.body), logs: stack.services.map((s) => `${s.name}:\n${s.output().slice(-3000)}`),
   });
-  t.comment(`stack ready after ${Math.round(performance.now() - began)} ms`);
+  t.comment(`agents up after ${Math.round(agentsAt - began)} ms, Prometheus and Alertmanager ready after ${Math.round(performance.now() - began)} ms`);
 
   // Healthy: every path from both replicas is up in Prometheus.
   await until('every path up from both replicas', async () =>

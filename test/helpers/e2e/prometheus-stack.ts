@@ -4,8 +4,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { freePort } from '../../helpers/free-port.js';
-import { until } from '../../helpers/until.js';
+import { freePort } from '../free-port.js';
+import { until } from '../until.js';
 import { startService, type Service } from './service.js';
 
 export const PROMETHEUS = '/usr/bin/prometheus';

@@ -2,7 +2,7 @@
 // on an ephemeral loopback port that is read back from the agent's JSON log.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { until } from '../../helpers/until.js';
+import { until } from '../until.js';
 import { startService, type Service } from './service.js';
 
 /** The built CLI (`npm run build`; `npm test` builds first). */

@@ -2,7 +2,7 @@
 // with the time it arrived, and lets a test wait for one that matches.
 import { createServer, type Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { until } from '../../helpers/until.js';
+import { until } from '../until.js';
 
 /** One alert inside a webhook notification (Alertmanager webhook payload version 4). */
 export interface NotifiedAlert {
