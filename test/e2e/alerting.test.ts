@@ -23,7 +23,7 @@ import { needPrograms } from '../helpers/need.js';
 import { startStalledListener } from '../helpers/stalled-listener.js';
 import { until } from '../helpers/until.js';
 import { startAgent } from '../helpers/e2e/agent-replicas.js';
-import { checkDashboard } from '../helpers/e2e/dashboard-check.js';
+import { checkDashboard, checkDashboardFiltered } from '../helpers/e2e/dashboard-check.js';
 import { ALERTMANAGER, PROMETHEUS, instant, promApi, startStack, type Stack } from '../helpers/e2e/prometheus-stack.js';
 import { startSwitchableListener } from '../helpers/e2e/switchable-listener.js';
 import { startWebhookReceiver, type Notification } from '../helpers/e2e/webhook-receiver.js';
@@ -168,6 +168,9 @@ paths:
     t.equal(isolation('A'), '1', 'isolation: the blocked path times out');
     t.equal(isolation('B'), '0', 'isolation: isolated (its control is up)');
     t.equal(isolation('C'), '1', 'isolation: control up');
+  });
+  await t.test('dashboard queries filtered to one cluster, source namespace and path', async (t) => {
+    await checkDashboardFiltered(t, ROOT, prom, startSec, { cluster: 'e2e', from_namespace: 'e2e-shop' }, REFUSED);
   });
 
   // Heal: listen normally again on both ports.

@@ -62,3 +62,29 @@ export async function checkDashboard(t: Test, root: string, promUrl: string, sta
   t.ok(queries.length >= 20, `${queries.length} queries run`);
   return results;
 }
+
+/**
+ * Runs every panel query with concrete variable values (`values` over allValues) and asserts no
+ * query errors and no series of another path than `path` slips through the filters.
+ */
+export async function checkDashboardFiltered(t: Test, root: string, promUrl: string, startSec: number,
+  values: Record<string, string>, path: string): Promise<void> {
+  const end = Date.now() / 1000;
+  const all = { ...allValues(Math.max(1, Math.round(end - startSec))), ...values, path };
+  const range = { start: String(startSec), end: String(end) };
+  let withData = 0;
+  const queries = panelQueries(committedDashboard(root), all);
+  for (const q of queries) {
+    const answer = q.instant
+      ? await promApi<{ result: Series[] }>(promUrl, '/api/v1/query', { query: q.expr, time: String(end) })
+      : await promApi<{ result: Series[] }>(promUrl, '/api/v1/query_range', { query: q.expr, ...range, step: '1' });
+    if (!answer.ok) {
+      t.fail(`${q.key}: the query errors: ${answer.error}`, { expr: q.expr });
+      continue;
+    }
+    if (answer.data.result.length > 0) withData++;
+    const others = answer.data.result.map((s) => s.metric.path).filter((p) => p !== undefined && p !== path);
+    t.same(others, [], `${q.key}: only ${path} (${answer.data.result.length} series)`);
+  }
+  t.ok(withData > queries.length / 2, `${withData} of ${queries.length} queries have data for ${path}`);
+}
