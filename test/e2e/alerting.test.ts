@@ -47,6 +47,10 @@ t.test('rules scaled for the test equal the shipped ones except for: (one genera
   const fors = (f: RuleFile) => f.groups.flatMap((g) => g.rules.map((r) => String(r.for)));
   t.same(fors(scaled), fors(shipped).map((d) => scaleFor(d, FOR_SCALE)), 'every for: scaled, none dropped');
   t.equal(scaleFor('2m', FOR_SCALE), '6s');
+  t.equal(scaleFor('1m', 1 / 120), '1s', 'never below 1s');
+  t.same(ruleGroups({ forScale: 1 }), ruleGroups(), 'forScale 1 is the shipped rules');
+  t.throws(() => scaleFor('2m', 0), RangeError, 'a zero scale is refused');
+  t.throws(() => scaleFor('soon', 0.5), RangeError, 'a bad duration is refused');
 });
 
 t.test('Prometheus + Alertmanager + agents: healthy, broken (refused, timeout), healed', async (t) => {
@@ -117,13 +121,16 @@ paths:
   cleanups.push(() => stack.stop());
   const startSec = Date.now() / 1000;
   const diagnostics = () => ({
-    notifications: hook.received.map((r) => r.body), logs: stack.services.map((s) => `${s.name}:\n${s.output().slice(-3000)}`),
+    notifications: hook.received.map((r) => r.body),
+    logs: [...stack.services, ...agents.map((a) => a.service)].map((s) => `${s.name}:\n${s.output().slice(-3000)}`),
   });
   t.comment(`agents up after ${Math.round(agentsAt - began)} ms, Prometheus and Alertmanager ready after ${Math.round(performance.now() - began)} ms`);
 
   // Healthy: every path from both replicas is up in Prometheus.
-  await until('every path up from both replicas', async () =>
-    (await instant(prom, 'count(pathprobe_path_up == 1)'))[0]?.value?.[1] === String(PATHS.length * 2), 20_000, 250);
+  const healthy = await until('every path up from both replicas', async () =>
+    (await instant(prom, 'count(pathprobe_path_up == 1)'))[0]?.value?.[1] === String(PATHS.length * 2), 20_000, 250)
+    .catch((e: Error) => t.fail(e.message, diagnostics()));
+  if (!healthy) return;
   await sleep(3000); // a few more scrapes, so rate() and the range panels have data
   t.same(hook.received.map((r) => r.body.alerts.map((a) => a.labels.alertname)), [], 'no notification while healthy');
 
