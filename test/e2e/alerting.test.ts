@@ -155,6 +155,8 @@ paths:
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   t.comment(`break → firing notification: refused ${seconds(refused.at - brokeAt)}, timeout ${seconds(dropped.at - brokeAt)} ` +
     `(rules for: ${scaleFor('2m', FOR_SCALE)}, probe interval 1s, scrape and evaluation 1s, group_wait 1s)`);
+  const forMs = Number(scaleFor('2m', FOR_SCALE).slice(0, -1)) * 1000;
+  t.ok(refused.at - brokeAt >= forMs && dropped.at - brokeAt >= forMs, 'no notification before for: has elapsed');
   assertRefusedAlert(t, refused.body, REFUSED, `127.0.0.1:${db.port}`);
   assertBlockedAlert(t, dropped.body, DROPPED, `127.0.0.1:${api.port}`, API_RUNBOOK);
 
