@@ -9,6 +9,7 @@ import {
   verdictCodeOrZero, withPathInfo,
 } from './promql.js';
 import { runbookAnchor } from './links.js';
+import { parseDuration } from '../catalog/duration.js';
 
 /** The alert names of the contract (PRODUCT.md), plus PathProbeInconclusive. */
 export const ALERT_NAMES = [
@@ -246,11 +247,32 @@ const catalogReloadFailed: AlertRule = {
   },
 };
 
+/** Options of ruleGroups(). */
+export interface RuleGroupOptions {
+  /**
+   * Multiplies every `for:` duration (rounded to whole seconds, at least 1s). Only for tests:
+   * the end-to-end test (test/e2e) runs the shipped rules against a real Prometheus with the
+   * minutes scaled down to seconds; expressions, labels and annotations stay the same.
+   * The shipped files always use 1.
+   */
+  forScale?: number;
+}
+
 /** Every rule group, in file order. */
-export function ruleGroups(): RuleGroup[] {
-  return [
+export function ruleGroups(options: RuleGroupOptions = {}): RuleGroup[] {
+  const groups: RuleGroup[] = [
     { name: 'pathprobe.paths', rules: [blocked, refused, dnsFailure, unhealthy] },
     { name: 'pathprobe.isolation', rules: [isolationBreachRule, inconclusive] },
     { name: 'pathprobe.freshness', rules: [stale, agentDown, catalogReloadFailed] },
   ];
+  const scale = options.forScale ?? 1;
+  if (scale === 1) return groups;
+  return groups.map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r, for: scaleFor(r.for, scale) })) }));
+}
+
+/** `for` times `scale` in whole seconds (at least 1s), e.g. 2m × 1/20 = `6s`. */
+export function scaleFor(duration: string, scale: number): string {
+  const parsed = parseDuration(duration);
+  if (!(scale > 0) || 'error' in parsed) throw new RangeError(`cannot scale for: ${duration} by ${scale}`);
+  return `${Math.max(1, Math.round((parsed.ms * scale) / 1000))}s`;
 }

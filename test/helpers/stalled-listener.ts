@@ -10,21 +10,31 @@ export interface StalledListener {
   close(): Promise<void>;
 }
 
-const CHILD = `
+const stalledChild = (holdMs: number, port: number): string => `
 const net = require('node:net');
-const server = net.createServer().listen(0, '127.0.0.1', 1, () => {
+const server = net.createServer().listen(${port}, '127.0.0.1', 1, () => {
   process.stdout.write(server.address().port + '\\n');
   // Block the loop: the socket stays listening but nothing ever calls accept().
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60000);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${holdMs});
 });`;
 
+/** Options of startStalledListener. */
+export interface StalledOptions {
+  /** How long the child stays stalled (then it would accept: keep it longer than the test). */
+  holdMs?: number;
+  /** Port to listen on (default 0: an ephemeral one), e.g. one another listener just released. */
+  port?: number;
+}
+
 /** Starts the listener and fills its accept queue; a later connect to `port` gets no SYN-ACK. */
-export async function startStalledListener(): Promise<StalledListener> {
-  const child: ChildProcess = spawn(process.execPath, ['-e', CHILD], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startStalledListener(options: StalledOptions = {}): Promise<StalledListener> {
+  const { holdMs = 60_000, port: wanted = 0 } = options;
+  const child: ChildProcess = spawn(process.execPath, ['-e', stalledChild(holdMs, wanted)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const fillers: net.Socket[] = [];
   const close = async (): Promise<void> => {
     for (const s of fillers) s.destroy();
-    if (child.exitCode === null) {
+    // Idempotent: a child killed by a signal has exitCode null but signalCode set.
+    if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGKILL');
       await exited;
