@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { startAgent, type Agent } from '../../src/agent/agent.js';
 import { PathprobeError } from '../../src/errors.js';
 import type { ProbeOutcome } from '../../src/probe/types.js';
+import { until } from '../helpers/until.js';
 
 /** A real catalog: tcp paths from source `a` (or the given source) to a loopback port. */
 function catalog(...paths: (string | { name: string; from: string })[]): string {
@@ -51,16 +52,6 @@ function captureLogs() {
   const lines: Record<string, unknown>[] = [];
   const logger = pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) });
   return { lines, logger };
-}
-
-async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
 }
 
 const metricsText = async (agent: Agent) => (await fetch(`${agent.listening.url}metrics`)).text();

@@ -5,10 +5,11 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../helpers/free-port.js';
+import { until } from '../helpers/until.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -33,14 +34,6 @@ function runMain(args: string[], timeoutMs = 30_000): Promise<Ran> {
       resolve({ code, stdout, stderr });
     });
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function loopbackHttp(t: { teardown(fn: () => unknown): void }): Promise<number> {
@@ -115,14 +108,7 @@ paths:
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  const deadline = Date.now() + 15_000;
-  let url: string | undefined;
-  while (!url && Date.now() < deadline) {
-    url = /"url":"(http:\/\/127\.0\.0\.1:\d+\/)"/.exec(stdout)?.[1];
-    if (!url) await new Promise((r) => setTimeout(r, 50));
-  }
-  t.ok(url, 'the agent logs where it listens');
-  if (!url) return;
+  const url = await until('the agent to log where it listens', () => /"url":"(http:\/\/127\.0\.0\.1:\d+\/)"/.exec(stdout)?.[1], 15_000);
   t.equal((await fetch(`${url}-/ready`)).status, 200);
   for (let i = 0; i < 60 && !/"msg":"path state changed"/.test(stdout); i++) await new Promise((r) => setTimeout(r, 50));
   t.match(stdout, /"path":"web","from":"pending","to":"up","result":"ok"/, 'state change logged');

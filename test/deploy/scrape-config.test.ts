@@ -4,25 +4,14 @@
 import t from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { access, constants, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
+import { freePort } from '../helpers/free-port.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PROMETHEUS = '/usr/bin/prometheus';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 // Pod-role meta labels as Kubernetes discovery would set them; 127.0.0.1:1 is never scraped successfully.
 function podTarget(ns: string, pod: string, labels: Record<string, string>, portName: string, phase = 'Running') {

@@ -10,6 +10,7 @@ import { runExplainer } from '../../src/explainer/run-explainer.js';
 import { PolicyExplainer } from '../../src/netpol/index.js';
 import { FakeApiServer } from '../helpers/fake-apiserver.js';
 import { defaultDenyIngress, endpointSlice, namespace, networkPolicy, pod, service } from '../helpers/k8s-objects.js';
+import { until } from '../helpers/until.js';
 
 const ESO_LABELS = { 'app.kubernetes.io/name': 'external-secrets' };
 
@@ -39,16 +40,6 @@ const allowEsoToVault = networkPolicy('vault', 'allow-eso-to-vault', {
     ports: [{ protocol: 'TCP', port: 8200 }],
   }],
 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const got = await probe();
-    if (got !== undefined) return got;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function get(url: string): Promise<{ status: number; body: string }> {
   const res = await request(url);

@@ -4,16 +4,9 @@ import { ClusterInformers } from '../../src/k8s/cluster-informers.js';
 import type { ClusterEvent } from '../../src/k8s/events.js';
 import { FakeApiServer } from '../helpers/fake-apiserver.js';
 import { defaultDenyIngress, endpointSlice, namespace, pod, service } from '../helpers/k8s-objects.js';
+import { until } from '../helpers/until.js';
 
 const TOKEN = 'test-token';
-
-async function until(what: string, cond: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function setup(t: { teardown(fn: () => unknown): void }, seed = true) {
   const fake = await FakeApiServer.start({ token: TOKEN });

@@ -4,11 +4,11 @@
 import t, { type Test } from 'tap';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ip } from '../../src/lab/exec.js';
 import { LAB_PREFIX } from '../../src/lab/names.js';
 import { labNetns } from '../../src/lab/sweep.js';
 import { assertNothingSurvives, canRunLab, sample } from '../helpers/lab-scenario.js';
+import { until } from '../helpers/until.js';
 
 const CLI = fileURLToPath(new URL('../../dist/lab/cli.js', import.meta.url));
 
@@ -20,14 +20,10 @@ interface Started {
   exited: Promise<number | null>;
 }
 
-async function waitFor(what: string, read: () => string, re: RegExp, ms = 20_000): Promise<RegExpExecArray> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const m = re.exec(read());
-    if (m) return m;
-    if (Date.now() > until) throw new Error(`${what}: ${re} not seen in ${ms} ms; output:\n${read()}`);
-    await sleep(100);
-  }
+/** Waits for `re` in the output; on timeout the error carries the output. */
+function waitFor(what: string, read: () => string, re: RegExp, ms = 20_000): Promise<RegExpExecArray> {
+  return until(`${what}: ${re}`, () => re.exec(read()) ?? undefined, ms, 100)
+    .catch((err: Error) => { throw new Error(`${err.message}; output:\n${read()}`); });
 }
 
 async function startCli(t: Test, scenario: string): Promise<Started> {
