@@ -1,7 +1,7 @@
 // Strict decoding of YAML nodes against the TypeBox schema (schema.ts): unknown keys, wrong
 // types, enums, bounds and patterns become located problems; aliases are expanded under a budget.
 import { Kind, type TSchema } from '@sinclair/typebox';
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
 import { clip } from './k8s-names.js';
 import { describe, kindName, unknownKeyMessage } from './decode-messages.js';
 import { joinYamlPath, type Locator } from './locate.js';
@@ -57,32 +57,20 @@ function decodeObject(node: unknown, s: Schema, path: string, ctx: DecodeContext
   if (!isMap(node)) return fail(ctx, path, `expected a mapping, got ${describe(node, ctx)}`);
   const properties = s.properties as Record<string, TSchema>;
   const out: Record<string, unknown> = {};
-  let ok = true;
   const seen = new Set<string>();
-  for (const pair of node.items) {
-    const key = keyOf(pair, path, ctx);
-    if (key === undefined) {
-      ok = false;
-      continue;
-    }
-    const childPath = joinYamlPath(path, key.name);
-    if (seen.has(key.name)) {
-      ctx.errors.push(ctx.locator.problemAtOffset(key.offset, childPath, `duplicate key "${clip(key.name)}"`));
-      ok = false;
-      continue;
-    }
+  let ok = eachEntry(node.items, path, ctx, seen, (key, valueNode, childPath) => {
     const propSchema = Object.hasOwn(properties, key.name) ? properties[key.name] : undefined;
     if (!propSchema) {
       ctx.errors.push(ctx.locator.problemAtOffset(key.offset, childPath, unknownKeyMessage(key.name, Object.keys(properties))));
-      ok = false;
-      continue;
+      return false;
     }
     seen.add(key.name);
-    ctx.locator.record(childPath, path, valueOffset(pair.value, key.offset), key.offset);
-    const value = decodeNode(pair.value ?? null, propSchema, childPath, ctx);
-    if (value === INVALID) ok = false;
-    else out[key.name] = value;
-  }
+    ctx.locator.record(childPath, path, valueOffset(valueNode, key.offset), key.offset);
+    const value = decodeNode(valueNode ?? null, propSchema, childPath, ctx);
+    if (value === INVALID) return false;
+    out[key.name] = value;
+    return true;
+  });
   for (const required of (s.required as string[] | undefined) ?? []) {
     if (!seen.has(required)) {
       ctx.errors.push(ctx.locator.problem(path, `missing required key "${required}"`));
@@ -100,9 +88,35 @@ function decodeRecord(node: unknown, s: Schema, path: string, ctx: DecodeContext
   }
   const names = s.propertyNames as Schema | undefined;
   const out: Record<string, unknown> = {};
-  let ok = true;
   const seen = new Set<string>();
-  for (const pair of node.items) {
+  const ok = eachEntry(node.items, path, ctx, seen, (key, valueNode, childPath) => {
+    seen.add(key.name);
+    ctx.locator.record(childPath, path, valueOffset(valueNode, key.offset), key.offset);
+    const keyProblem = names ? stringProblem(key.name, names) : undefined;
+    if (keyProblem) {
+      ctx.errors.push(ctx.locator.problemAtOffset(key.offset, childPath, `key ${keyProblem}`));
+      return false;
+    }
+    const value = decodeNode(valueNode ?? null, valueSchema, childPath, ctx);
+    if (value === INVALID) return false;
+    // defineProperty: a user key such as `__proto__` must stay an ordinary own property.
+    Object.defineProperty(out, key.name, { value, enumerable: true, writable: true, configurable: true });
+    return true;
+  });
+  return ok ? out : INVALID;
+}
+
+/**
+ * Walks a mapping's entries: keys that are not plain strings, or that repeat a key in `seen`,
+ * are reported; `entry` handles the others (adding to `seen` the keys it accepts) and returns
+ * false when the entry is invalid. Returns whether every entry was valid.
+ */
+function eachEntry(
+  items: readonly Pair[], path: string, ctx: DecodeContext, seen: ReadonlySet<string>,
+  entry: (key: { name: string; offset: number }, valueNode: unknown, childPath: string) => boolean,
+): boolean {
+  let ok = true;
+  for (const pair of items) {
     const key = keyOf(pair, path, ctx);
     if (key === undefined) {
       ok = false;
@@ -114,20 +128,9 @@ function decodeRecord(node: unknown, s: Schema, path: string, ctx: DecodeContext
       ok = false;
       continue;
     }
-    seen.add(key.name);
-    ctx.locator.record(childPath, path, valueOffset(pair.value, key.offset), key.offset);
-    const keyProblem = names ? stringProblem(key.name, names) : undefined;
-    if (keyProblem) {
-      ctx.errors.push(ctx.locator.problemAtOffset(key.offset, childPath, `key ${keyProblem}`));
-      ok = false;
-      continue;
-    }
-    const value = decodeNode(pair.value ?? null, valueSchema, childPath, ctx);
-    if (value === INVALID) ok = false;
-    // defineProperty: a user key such as `__proto__` must stay an ordinary own property.
-    else Object.defineProperty(out, key.name, { value, enumerable: true, writable: true, configurable: true });
+    if (!entry(key, pair.value, childPath)) ok = false;
   }
-  return ok ? out : INVALID;
+  return ok;
 }
 
 function decodeArray(node: unknown, s: Schema, path: string, ctx: DecodeContext): unknown {
