@@ -1,6 +1,7 @@
 // Publishes an agent on the host: a TCP listener on 127.0.0.1 piping each connection to the
 // agent's unix socket (served by the forwarder in the lab's node namespace).
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { listenOn, splice } from './net.js';
 
 /** A host listener and how to close it. */
 export interface HostForward {
@@ -14,17 +15,9 @@ export async function forwardFromHost(socketPath: string, port = 0): Promise<Hos
   const server: Server = createServer((client) => {
     clients.add(client);
     client.on('close', () => clients.delete(client));
-    const upstream = connect({ path: socketPath });
-    client.pipe(upstream).pipe(client);
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
+    splice(client, connect({ path: socketPath }));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port }, resolve);
-  });
+  await listenOn(server, { host: '127.0.0.1', port });
   const bound = (server.address() as { port: number }).port;
   return {
     url: `http://127.0.0.1:${bound}/`,

@@ -2,6 +2,7 @@
 // Prints "ready" once every listener is up; exits on SIGTERM.
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
+import { listenOn, runUntilSignalled } from './net.js';
 import type { ServerSpec } from './scenario-types.js';
 
 const sockets = new Set<Socket>();
@@ -29,29 +30,17 @@ function createLabServer(spec: ServerSpec): Server {
   }
 }
 
-async function main(): Promise<void> {
+runUntilSignalled('serve', async () => {
   const specs = JSON.parse(process.argv[2] ?? '[]') as ServerSpec[];
   const servers: Server[] = [];
   for (const spec of specs) {
     const server = createLabServer(spec);
     server.on('connection', track);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host: '0.0.0.0', port: spec.port }, resolve);
-    });
+    await listenOn(server, { host: '0.0.0.0', port: spec.port });
     servers.push(server);
   }
-  const stop = (): void => {
+  return () => {
     for (const s of sockets) s.destroy();
     for (const s of servers) s.close();
-    process.exit(0);
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  process.stdout.write('ready\n');
-}
-
-main().catch((e: unknown) => {
-  process.stderr.write(`serve: ${(e as Error).message}\n`);
-  process.exit(1);
 });
