@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from '../errors.js';
+import { withParseErrorsAsUsage } from './parse-command-args.js';
 import { CatalogReadError, formatProblem, loadCatalogFiles } from '../catalog/load.js';
 import { explainJson, explainText } from './explain-format.js';
 import { PolicyExplainer } from '../netpol/explainer.js';
@@ -111,15 +112,7 @@ export const explainCommand: Command = {
   name: 'explain',
   summary: 'NetworkPolicy verdict per path from YAML manifests, with the deciding policies and a suggested allow',
   usage: USAGE,
-  async run(args, io) {
-    try {
-      return await runExplain(args, io);
-    } catch (err) {
-      // node:util parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown options.
-      if (err instanceof TypeError && String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
-        throw new UsageError(err.message, 'run `pathprobe explain --help`');
-      }
-      throw err;
-    }
+  run(args, io) {
+    return withParseErrorsAsUsage('explain', () => runExplain(args, io));
   },
 };

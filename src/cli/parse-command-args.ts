@@ -22,3 +22,16 @@ export function required<T>(command: string, name: string, value: T | undefined)
   }
   return value;
 }
+
+/** Runs a command body that calls node:util parseArgs itself; its parse errors become UsageErrors. */
+export async function withParseErrorsAsUsage(command: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (err) {
+    // node:util parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown options.
+    if (err instanceof TypeError && String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
+      throw new UsageError(err.message, `run \`pathprobe ${command} --help\``);
+    }
+    throw err;
+  }
+}

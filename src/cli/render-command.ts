@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from '../errors.js';
+import { withParseErrorsAsUsage } from './parse-command-args.js';
 import { readCatalogInput } from '../render/catalog-input.js';
 import { renderManifests } from '../render/render-manifests.js';
 import { readManifests } from '../render/read-manifests.js';
@@ -147,15 +148,7 @@ export const renderCommand: Command = {
   name: 'render',
   summary: 'per-source agent manifests (Deployment, ConfigMap, NetworkPolicy, PodMonitor) for GitOps',
   usage: USAGE,
-  async run(args, io) {
-    try {
-      return await runRender(args, io);
-    } catch (err) {
-      // node:util parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown options.
-      if (err instanceof TypeError && String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
-        throw new UsageError(err.message, 'run `pathprobe render --help`');
-      }
-      throw err;
-    }
+  run(args, io) {
+    return withParseErrorsAsUsage('render', () => runRender(args, io));
   },
 };
