@@ -1,6 +1,7 @@
 // Turns one catalog file's text into a decoded raw catalog: YAML parsing (one document per file,
 // size bound), then strict decoding against the schema. No semantics here.
-import { LineCounter, parseAllDocuments, isMap, type Document } from 'yaml';
+import { Composer, Lexer, LineCounter, Parser, isMap, type Document } from 'yaml';
+import type { CST } from 'yaml';
 import { decodeNode, INVALID, type DecodeContext } from './decode.js';
 import { Locator } from './locate.js';
 import { CatalogSchema, LIMITS, type RawCatalog } from './schema.js';
@@ -25,8 +26,13 @@ export function parseCatalogFile(text: string, file: string): ParsedFile {
   const locator = new Locator(file, lines);
   const result: ParsedFile = { file, locator, errors: [], warnings: [] };
   if (Buffer.byteLength(text, 'utf8') > LIMITS.maxFileBytes) return tooLargeFile(file);
-  const docs = parseAllDocuments(text, {
-    lineCounter: lines,
+  const tokens = boundedTokens(text, lines);
+  if ('tooDeepAt' in tokens) {
+    const message = `YAML is nested more than ${LIMITS.maxYamlDepth} levels deep; a catalog needs far fewer`;
+    result.errors.push(locator.problemAtOffset(tokens.tooDeepAt, '', message));
+    return result;
+  }
+  const composer = new Composer({
     // Duplicate keys are found by the decoder, which knows their YAML path.
     uniqueKeys: false,
     prettyErrors: false,
@@ -34,7 +40,7 @@ export function parseCatalogFile(text: string, file: string): ParsedFile {
     merge: false,
     version: '1.2',
   });
-  const list: Document[] = Array.isArray(docs) ? docs : [];
+  const list: Document[] = Array.from(composer.compose(tokens.list)) as Document[];
   if (list.length === 0) {
     result.errors.push(locator.problemAtOffset(0, '', 'file holds no YAML document; expected a PathCatalog mapping'));
     return result;
@@ -63,6 +69,23 @@ export function parseCatalogFile(text: string, file: string): ParsedFile {
   const value = decodeNode(root, CatalogSchema, '', ctx);
   if (value !== INVALID && result.errors.length === 0) result.raw = value as RawCatalog;
   return result;
+}
+
+/**
+ * The file's CST tokens, or where it first nests deeper than LIMITS.maxYamlDepth. The yaml
+ * package composes recursively, so deep nesting (`[[[[...`) would otherwise cost seconds and end
+ * in a stack overflow; its CST parser is iterative, so the depth is measured there first.
+ */
+function boundedTokens(text: string, lines: LineCounter): { list: CST.Token[] } | { tooDeepAt: number } {
+  const parser = new Parser(lines.addNewLine);
+  const list: CST.Token[] = [];
+  lines.addNewLine(0);
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const token of parser.next(lexeme)) list.push(token);
+    if (parser.stack.length > LIMITS.maxYamlDepth) return { tooDeepAt: parser.offset };
+  }
+  for (const token of parser.end()) list.push(token);
+  return { list };
 }
 
 /** The result for a file over LIMITS.maxFileBytes (not parsed at all). */
