@@ -125,8 +125,8 @@ export const HTTP_TARGETS = {
   notTls: (c: Closers) => rawTcp(c, (s) => s.once('data', () => s.end('HTTP/1.1 400 Bad Request\r\n\r\n'))),
 } as const;
 
-/** Certificates for the TLS targets: expired and self-signed, next to makeTestCerts' CA. */
-export async function badCerts(certs: TestCerts): Promise<{ expired: { key: Buffer; cert: Buffer }; selfSigned: { key: Buffer; cert: Buffer } }> {
+/** Writes the TLS targets' certificates next to makeTestCerts' CA: expired.* and self.* (self-signed). */
+export async function badCerts(certs: TestCerts): Promise<void> {
   const p = (f: string): string => join(certs.dir, f);
   const run = (args: string[]): void => void execFileSync('openssl', args, { stdio: 'ignore', timeout: 10_000 });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
@@ -136,10 +136,6 @@ export async function badCerts(certs: TestCerts): Promise<{ expired: { key: Buff
     '-out', p('expired.crt'), '-days', '-1', '-extfile', p('ext.cnf')]);
   run(['req', '-x509', ...ec, '-keyout', p('self.key'), '-out', p('self.crt'), '-subj', '/CN=127.0.0.1', '-days', '2',
     '-addext', 'subjectAltName=IP:127.0.0.1']);
-  return {
-    expired: { key: await readFile(p('expired.key')), cert: await readFile(p('expired.crt')) },
-    selfSigned: { key: await readFile(p('self.key')), cert: await readFile(p('self.crt')) },
-  };
 }
 
 /** An HTTPS server presenting `key`/`cert`, answering 200. */
@@ -228,3 +224,13 @@ export const DNS_TCP_TARGETS = {
   /** Accepts and closes without an answer. */
   closeTcp: (c: Closers) => rawTcp(c, (s) => s.end()),
 } as const;
+
+/** Every hostile server by name; the TLS ones need the certificate directory badCerts filled. */
+export function allTargetServers(certDir?: string): Record<string, (c: Closers) => Promise<number>> {
+  const tls = (name: string) => async (c: Closers) =>
+    httpsServer(c, await readFile(join(certDir as string, `${name}.key`)), await readFile(join(certDir as string, `${name}.crt`)));
+  return {
+    ...HTTP_TARGETS, ...DNS_TARGETS, ...DNS_TCP_TARGETS,
+    ...(certDir ? { tlsExpired: tls('expired'), tlsSelfSigned: tls('self'), tlsUnknownCa: tls('server') } : {}),
+  };
+}
