@@ -88,6 +88,9 @@ paths:
   const agent = await startAgent({ catalogPaths: [file], listen: '127.0.0.1:0', logger: pino({ level: 'silent' }),
     prober: runProbe, watch: false, probeContext: { hostsPath: join(dir, 'none'), resolvConfPath: join(dir, 'none') } });
   t.teardown(() => agent.stop(2000));
+  const routes = agent.app.printRoutes({ commonPrefix: false });
+  const methods = [...routes.matchAll(/\(([A-Z, ]+)\)/g)].map((m) => m[1]);
+  t.ok(methods.length >= 6 && methods.every((m) => m === 'GET, HEAD'), `every route is read-only GET/HEAD:\n${routes}`);
   const base = agent.listening.url;
   const port = Number(new URL(base).port);
 
