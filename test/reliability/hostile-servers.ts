@@ -115,6 +115,8 @@ export const HTTP_TARGETS = {
     const bomb = gzipSync(Buffer.alloc(10 * 1024 * 1024));
     return httpServer(c, (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': bomb.length }).end(bomb));
   },
+  /** 64 KiB of 'a' then '!': catastrophic for a pattern like ^(a+)+$. */
+  redosBody: (c: Closers) => httpServer(c, (_req, res) => res.writeHead(200).end(`${'a'.repeat(64 * 1024 - 1)}!`)),
   /** Accepts the connection and closes it at once. */
   acceptAndClose: (c: Closers) => rawTcp(c, (s) => s.end()),
   /** Accepts the connection and resets it at once. */
