@@ -3,6 +3,7 @@
 import { Composer, Lexer, LineCounter, Parser, isMap, type Document } from 'yaml';
 import type { CST } from 'yaml';
 import { decodeNode, INVALID, type DecodeContext } from './decode.js';
+import { clip } from './k8s-names.js';
 import { Locator } from './locate.js';
 import { CatalogSchema, LIMITS, type RawCatalog } from './schema.js';
 import type { CatalogProblem } from './types.js';
@@ -98,5 +99,6 @@ export function tooLargeFile(file: string): ParsedFile {
 function yamlMessage(code: string, message: string): string {
   // The yaml package appends " at line X, column Y" to some messages; the location is ours to give.
   const bare = message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
-  return `YAML: ${bare}`;
+  // Some messages quote the offending token whole ("Unexpected scalar token ...: <1 MB>").
+  return `YAML: ${clip(bare, 200)}`;
 }

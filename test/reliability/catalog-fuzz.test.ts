@@ -88,6 +88,13 @@ t.test('deep nesting is refused at the parser, quickly and located', async (t) =
   }
 });
 
+t.test('a YAML message quoting a huge token is clipped', async (t) => {
+  // Found by the 50,000-case run: a 1 MB scalar where none may stand was quoted whole.
+  const r = loadCatalogText(`apiVersion: pathprobe/v1\nkind: PathCatalog\npaths: []\n- x\n${'z'.repeat(1_000_000)}\n`, 'big.yaml');
+  t.ok(r.errors.length > 0);
+  t.ok(r.errors.every((e) => e.message.length <= 220), `longest message ${Math.max(...r.errors.map((e) => e.message.length))} characters`);
+});
+
 t.test('problems are bounded: past the limit one line counts the rest', async (t) => {
   const keys = Array.from({ length: 1_500 }, (_, i) => `  bogus${i}: 1`).join('\n');
   const r = loadCatalogText(`apiVersion: pathprobe/v1\nkind: PathCatalog\npaths: []\ndefaults:\n${keys}\n`, 'many.yaml');
