@@ -107,10 +107,16 @@ function loadParsed(files: ParsedFile[]): CatalogLoadResult {
   return result;
 }
 
+/** Sorted by file then position, and bounded: past LIMITS.maxProblems one line counts the rest. */
 function sortProblems(list: CatalogProblem[]): CatalogProblem[] {
   const order = new Map<string, number>();
   for (const p of list) if (!order.has(p.file)) order.set(p.file, order.size);
-  return [...list].sort(
+  const sorted = [...list].sort(
     (a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.col - b.col,
   );
+  if (sorted.length <= LIMITS.maxProblems) return sorted;
+  const shown = sorted.slice(0, LIMITS.maxProblems);
+  const last = shown.at(-1) as CatalogProblem;
+  const message = `${sorted.length - shown.length} more problems not shown; fix these first`;
+  return [...shown, { file: last.file, line: last.line, col: last.col, yamlPath: '', message }];
 }

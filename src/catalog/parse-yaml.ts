@@ -1,7 +1,9 @@
 // Turns one catalog file's text into a decoded raw catalog: YAML parsing (one document per file,
 // size bound), then strict decoding against the schema. No semantics here.
-import { LineCounter, parseAllDocuments, isMap, type Document } from 'yaml';
+import { Composer, Lexer, LineCounter, Parser, isMap, type Document } from 'yaml';
+import type { CST } from 'yaml';
 import { decodeNode, INVALID, type DecodeContext } from './decode.js';
+import { clip } from './k8s-names.js';
 import { Locator } from './locate.js';
 import { CatalogSchema, LIMITS, type RawCatalog } from './schema.js';
 import type { CatalogProblem } from './types.js';
@@ -25,8 +27,13 @@ export function parseCatalogFile(text: string, file: string): ParsedFile {
   const locator = new Locator(file, lines);
   const result: ParsedFile = { file, locator, errors: [], warnings: [] };
   if (Buffer.byteLength(text, 'utf8') > LIMITS.maxFileBytes) return tooLargeFile(file);
-  const docs = parseAllDocuments(text, {
-    lineCounter: lines,
+  const tokens = boundedTokens(text, lines);
+  if ('tooDeepAt' in tokens) {
+    const message = `YAML is nested more than ${LIMITS.maxYamlDepth} levels deep; a catalog needs far fewer`;
+    result.errors.push(locator.problemAtOffset(tokens.tooDeepAt, '', message));
+    return result;
+  }
+  const composer = new Composer({
     // Duplicate keys are found by the decoder, which knows their YAML path.
     uniqueKeys: false,
     prettyErrors: false,
@@ -34,7 +41,7 @@ export function parseCatalogFile(text: string, file: string): ParsedFile {
     merge: false,
     version: '1.2',
   });
-  const list: Document[] = Array.isArray(docs) ? docs : [];
+  const list: Document[] = Array.from(composer.compose(tokens.list)) as Document[];
   if (list.length === 0) {
     result.errors.push(locator.problemAtOffset(0, '', 'file holds no YAML document; expected a PathCatalog mapping'));
     return result;
@@ -65,6 +72,23 @@ export function parseCatalogFile(text: string, file: string): ParsedFile {
   return result;
 }
 
+/**
+ * The file's CST tokens, or where it first nests deeper than LIMITS.maxYamlDepth. The yaml
+ * package composes recursively, so deep nesting (`[[[[...`) would otherwise cost seconds and end
+ * in a stack overflow; its CST parser is iterative, so the depth is measured there first.
+ */
+function boundedTokens(text: string, lines: LineCounter): { list: CST.Token[] } | { tooDeepAt: number } {
+  const parser = new Parser(lines.addNewLine);
+  const list: CST.Token[] = [];
+  lines.addNewLine(0);
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const token of parser.next(lexeme)) list.push(token);
+    if (parser.stack.length > LIMITS.maxYamlDepth) return { tooDeepAt: parser.offset };
+  }
+  for (const token of parser.end()) list.push(token);
+  return { list };
+}
+
 /** The result for a file over LIMITS.maxFileBytes (not parsed at all). */
 export function tooLargeFile(file: string): ParsedFile {
   const locator = new Locator(file, new LineCounter());
@@ -75,5 +99,6 @@ export function tooLargeFile(file: string): ParsedFile {
 function yamlMessage(code: string, message: string): string {
   // The yaml package appends " at line X, column Y" to some messages; the location is ours to give.
   const bare = message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
-  return `YAML: ${bare}`;
+  // Some messages quote the offending token whole ("Unexpected scalar token ...: <1 MB>").
+  return `YAML: ${clip(bare, 200)}`;
 }

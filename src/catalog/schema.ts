@@ -23,6 +23,10 @@ export const LIMITS = {
   maxFileBytes: 4 * 1024 * 1024,
   /** Alias (`*name`) dereferences in one file; YAML alias bombs die here. */
   maxAliases: 100,
+  /** Errors (and, separately, warnings) reported for one load; the rest are counted in one line. */
+  maxProblems: 100,
+  /** Nesting depth of the YAML structure (the example catalogs need 7). */
+  maxYamlDepth: 64,
   /** YAML nodes visited in one file, aliases expanded. */
   maxNodes: 500_000,
   maxBodyBytes: 16 * 1024 * 1024,

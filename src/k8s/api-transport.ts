@@ -33,7 +33,11 @@ export interface ApiTransport {
 }
 
 /** Longest a watch line may be before the stream is treated as broken (a Pod is a few KiB). */
-const MAX_LINE_BYTES = 16 * 1024 * 1024;
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+/** Largest LIST page read (pages hold at most `limit` objects, 500 by default: a few MiB). */
+export const MAX_LIST_BYTES = 128 * 1024 * 1024;
+/** Largest error answer (a Status object) read. */
+export const MAX_ERROR_BYTES = 64 * 1024;
 
 interface TlsSettings {
   ca?: Buffer;
@@ -61,8 +65,10 @@ export class KubeConfigTransport implements ApiTransport {
 
   async list(path: string, query: Record<string, string>, signal: AbortSignal): Promise<ListPage> {
     const res = await this.get(path, query, signal, 60_000);
-    const text = await res.body.text();
-    if (res.statusCode !== 200) throw errorFromStatus(parseStatus(text), res.statusCode, `LIST ${path}`);
+    if (res.statusCode !== 200) {
+      throw errorFromStatus(parseStatus(await readText(res, MAX_ERROR_BYTES, `LIST ${path}`, 'truncate')), res.statusCode, `LIST ${path}`);
+    }
+    const text = await readText(res, MAX_LIST_BYTES, `LIST ${path}`, 'throw');
     let parsed: { metadata?: { resourceVersion?: string; continue?: string }; items?: KubeObject[] };
     try {
       parsed = JSON.parse(text) as typeof parsed;
@@ -79,7 +85,7 @@ export class KubeConfigTransport implements ApiTransport {
     const idleMs = (Number(query['timeoutSeconds'] ?? 300) + 30) * 1000;
     const res = await this.get(path, { ...query, watch: 'true' }, signal, idleMs);
     if (res.statusCode !== 200) {
-      throw errorFromStatus(parseStatus(await res.body.text()), res.statusCode, `WATCH ${path}`);
+      throw errorFromStatus(parseStatus(await readText(res, MAX_ERROR_BYTES, `WATCH ${path}`, 'truncate')), res.statusCode, `WATCH ${path}`);
     }
     return readEvents(res, path, signal);
   }
@@ -136,6 +142,31 @@ export class KubeConfigTransport implements ApiTransport {
   }
 }
 
+/**
+ * The body as text, at most `maxBytes`, never reading on: past the bound a LIST is a KubeApiError
+ * ('throw'), an error answer is cut there ('truncate'; it then parses as no Status, the code stays).
+ */
+async function readText(res: Dispatcher.ResponseData, maxBytes: number, what: string, overflow: 'throw' | 'truncate'): Promise<string> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of res.body) {
+      const buf = chunk as Buffer;
+      if (length + buf.length > maxBytes) {
+        if (overflow === 'throw') throw new KubeApiError(`${what}: the answer exceeds ${maxBytes} bytes`);
+        chunks.push(buf.subarray(0, maxBytes - length));
+        length = maxBytes;
+        break;
+      }
+      chunks.push(buf);
+      length += buf.length;
+    }
+  } finally {
+    res.body.destroy();
+  }
+  return Buffer.concat(chunks, length).toString('utf8');
+}
+
 function parseStatus(text: string): KubeStatus | undefined {
   try {
     const parsed = JSON.parse(text) as unknown;
@@ -163,17 +194,26 @@ function parseEvent(line: string, path: string): RawWatchEvent {
 async function* readEvents(res: Dispatcher.ResponseData, path: string, signal: AbortSignal): AsyncGenerator<RawWatchEvent> {
   // A multi-byte character may straddle two chunks: decode as a stream.
   const decoder = new TextDecoder();
-  let pending = '';
+  // The unfinished line, in pieces: appending to one string and searching it per chunk would
+  // flatten it every time, quadratic in the line's length.
+  let parts: string[] = [];
+  let partsLength = 0;
   try {
     for await (const chunk of res.body) {
-      pending += decoder.decode(chunk as Buffer, { stream: true });
+      let text = decoder.decode(chunk as Buffer, { stream: true });
       let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, nl).trim();
-        pending = pending.slice(nl + 1);
+      while ((nl = text.indexOf('\n')) >= 0) {
+        const line = (parts.join('') + text.slice(0, nl)).trim();
+        parts = [];
+        partsLength = 0;
+        text = text.slice(nl + 1);
         if (line !== '') yield parseEvent(line, path);
       }
-      if (pending.length > MAX_LINE_BYTES) throw new KubeApiError(`WATCH ${path}: an event line exceeds ${MAX_LINE_BYTES} bytes`);
+      if (text !== '') {
+        parts.push(text);
+        partsLength += text.length;
+      }
+      if (partsLength > MAX_LINE_BYTES) throw new KubeApiError(`WATCH ${path}: an event line exceeds ${MAX_LINE_BYTES} bytes`);
     }
   } catch (err) {
     if (err instanceof KubeApiError || signal.aborted) throw err;
@@ -181,5 +221,6 @@ async function* readEvents(res: Dispatcher.ResponseData, path: string, signal: A
   } finally {
     res.body.destroy();
   }
-  if (pending.trim() !== '') yield parseEvent(pending.trim(), path);
+  const rest = parts.join('').trim();
+  if (rest !== '') yield parseEvent(rest, path);
 }

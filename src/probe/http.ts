@@ -11,6 +11,7 @@ import { VERSION } from '../version.js';
 import { openTcp, upgradeTls } from './connect.js';
 import { startDeadline, type Deadline } from './deadline.js';
 import { readBoundedBody, type BoundedBody } from './http-body.js';
+import { compileBodyMatch } from './body-match.js';
 import { decideRedirect, REDIRECT_STATUSES } from './http-redirect.js';
 import { PhaseClock } from './phase-clock.js';
 import { resolveHost } from './resolve.js';
@@ -98,7 +99,7 @@ async function prepare(path: PathSpec): Promise<Prepared | string> {
   }
   if (http.bodyMatch !== undefined) {
     try {
-      prepared.bodyMatch = new RegExp(http.bodyMatch);
+      prepared.bodyMatch = compileBodyMatch(http.bodyMatch);
     } catch {
       return `invalid bodyMatch ${http.bodyMatch}`;
     }
