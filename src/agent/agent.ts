@@ -96,9 +96,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     probe: (path, signal) => options.prober(path, { ...options.probeContext, signal }),
     onResult: recordResult,
     onStart: (_path, timing) => metrics.schedulerLagSeconds.observe(Math.max(0, timing.lagMs) / 1000),
-    onSkip: (path, reason) => {
-      metrics.probesSkippedTotal.inc({ reason });
-      logger.debug({ path: path.name, reason }, 'probe run skipped');
+    onSkip: (path, reason, count) => {
+      metrics.probesSkippedTotal.inc({ reason }, count);
+      logger.debug({ path: path.name, reason, count }, 'probe run skipped');
     },
     onInFlightChange: (n) => metrics.probesInFlight.set(n),
     onError: (error, path) => logger.error({ err: error, path: path.name }, 'result sink failed'),

@@ -6,8 +6,13 @@ import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { firstStartMs } from './jitter.js';
 import { MinHeap } from './min-heap.js';
 
-/** Why a planned run did not start (the `reason` label of pathprobe_probes_skipped_total). */
-export const SKIP_REASONS = ['max_in_flight', 'still_running'] as const;
+/**
+ * Why a planned run did not start (the `reason` label of pathprobe_probes_skipped_total):
+ * `max_in_flight` the global cap was reached, `still_running` the path's previous run had not
+ * finished, `missed` the slot had already passed when the scheduler got to it (process paused,
+ * event loop blocked for longer than the interval).
+ */
+export const SKIP_REASONS = ['max_in_flight', 'still_running', 'missed'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /** When a run was planned and when it actually started (monotonic ms). */
@@ -27,7 +32,8 @@ export interface SchedulerOptions {
   /** A finished run of a path that is still scheduled unchanged. */
   onResult(path: PathSpec, outcome: ProbeOutcome, timing: RunTiming): void;
   onStart?(path: PathSpec, timing: RunTiming): void;
-  onSkip?(path: PathSpec, reason: SkipReason): void;
+  /** `count` planned runs of `path` were skipped for `reason` (more than 1 only for `missed`). */
+  onSkip?(path: PathSpec, reason: SkipReason, count: number): void;
   onInFlightChange?(inFlight: number): void;
   /** A hook threw; the scheduler carries on. */
   onError?(error: unknown, path: PathSpec): void;
@@ -223,11 +229,14 @@ export class Scheduler {
     const interval = entry.path.intervalMs;
     const now = this.clock.now();
     let nextAt = plannedAt + interval;
-    if (nextAt <= now) nextAt += Math.floor((now - nextAt) / interval + 1) * interval;
+    const missed = nextAt <= now ? Math.floor((now - nextAt) / interval + 1) : 0;
+    nextAt += missed * interval;
     entry.nextAt = nextAt;
     this.heap.push(nextAt, { kind: 'start', entry, generation });
-    if (entry.run) this.hook(() => this.options.onSkip?.(entry.path, 'still_running'), entry.path);
-    else if (this.inFlight.size >= this.maxInFlight) this.hook(() => this.options.onSkip?.(entry.path, 'max_in_flight'), entry.path);
+    // Every planned slot is either started or counted: the ones skipped over are `missed`.
+    if (missed > 0) this.hook(() => this.options.onSkip?.(entry.path, 'missed', missed), entry.path);
+    if (entry.run) this.hook(() => this.options.onSkip?.(entry.path, 'still_running', 1), entry.path);
+    else if (this.inFlight.size >= this.maxInFlight) this.hook(() => this.options.onSkip?.(entry.path, 'max_in_flight', 1), entry.path);
     else this.start(entry, plannedAt);
   }
 
