@@ -95,17 +95,19 @@ t.test(`a generated catalog of ${PATHS} loopback paths: every path scheduled, li
   await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0, backlog: 4096 }, resolve));
   t.teardown(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
   const port = (server.address() as { port: number }).port;
-  const file = await writeTempCatalog(t, generateCatalog({ count: PATHS, check: 'http', port, interval: '2s', timeout: '1s', prefix: 'cov' }));
+  // At most ~1,000 probes a second (10,000 paths at 10 s): the rate the load test holds.
+  const intervalS = Math.max(2, Math.ceil(PATHS / 1000));
+  const file = await writeTempCatalog(t, generateCatalog({ count: PATHS, check: 'http', port, interval: `${intervalS}s`, timeout: '1s', prefix: 'cov' }));
   const expected = await expectedPaths(file);
   t.equal(expected.length, PATHS);
   const agent = await startAgentProcess(t, { catalogPaths: [file] });
   t.equal((await fetch(`${agent.url}-/ready`)).status, 200, 'ready');
   await assertScheduled(t, agent, expected);
-  // One interval (2 s) plus slack: every path has been probed and its target has seen it.
+  // One interval plus slack: every path has been probed and its target has seen it.
   const unprobed = await until('every path probed', async () => {
     const missing = (await apiPaths(agent)).filter((p) => p.lastProbeAt === null).length;
     return missing === 0 ? 'all' : undefined;
-  }, 15_000).catch(() => 'timed out');
+  }, intervalS * 1000 + 10_000).catch(() => 'timed out');
   t.equal(unprobed, 'all', 'every path has a result in /api/v1/paths');
   t.same(expected.filter((p) => !seen.has(`/p/${p.name}`)).map((p) => p.name), [], 'the target saw a request of every path');
   const samples = parseSamples(await (await fetch(`${agent.url}metrics`)).text());

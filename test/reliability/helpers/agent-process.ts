@@ -13,6 +13,8 @@ export interface Teardown {
 
 export interface AgentProcessOptions {
   catalogPaths: string[];
+  /** `--listen` address (default 127.0.0.1:0). */
+  listen?: string;
   /** Extra `run` arguments (e.g. --log-level debug). */
   args?: string[];
   /** Shell prefix run before `exec node ...` (e.g. `ulimit -n 64`); a shell is used only with it. */
@@ -51,10 +53,13 @@ function quote(arg: string): string {
 
 /** Starts `pathprobe run` on 127.0.0.1:0 and resolves once it logs where it listens. */
 export async function startAgentProcess(t: Teardown, options: AgentProcessOptions): Promise<AgentProcess> {
-  const argv = [process.execPath, MAIN, 'run', '--listen', '127.0.0.1:0', ...options.catalogPaths.flatMap((c) => ['--catalog', c]), ...(options.args ?? [])];
+  const argv = [process.execPath, MAIN, 'run', '--listen', options.listen ?? '127.0.0.1:0', ...options.catalogPaths.flatMap((c) => ['--catalog', c]), ...(options.args ?? [])];
   const command = options.shellPrefix === undefined ? argv : ['/bin/sh', '-c', `${options.shellPrefix}; exec ${argv.map(quote).join(' ')}`];
   const full = [...(options.launcher ?? []), ...command];
-  const child = spawn(full[0]!, full.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Without tap's NODE_OPTIONS loader hooks: the agent runs as it does in production.
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const child = spawn(full[0]!, full.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
