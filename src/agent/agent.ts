@@ -131,7 +131,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   logger.info({ paths: first.paths.length, source: options.source ?? null, catalog: options.catalogPaths }, 'catalog loaded; paths scheduled');
   if (options.source !== undefined && first.paths.length === 0) logger.warn({ source: options.source }, 'the source has no paths');
 
-  const app = buildApp({ registry, status, logger, version });
+  // A status page rendered for one viewer serves every viewer for a second (it refreshes every 10 s).
+  const app = buildApp({ registry, status, logger, version, pageCacheMs: 1000 });
   let listening: Listening;
   try {
     listening = await listen(app, options.listen);

@@ -11,7 +11,8 @@ import type { ServerDeps } from '../deps.js';
  * scrapes that arrive while a render runs share it.
  */
 export const metricsRoutes: FastifyPluginAsync<Pick<ServerDeps, 'registry'>> = async (app, { registry }) => {
-  const render = coalesce(() => renderMetricsSliced(registry));
+  // Encoded once: every request sharing a render sends the same bytes.
+  const render = coalesce(async () => Buffer.from(await renderMetricsSliced(registry)));
   app.get(
     '/metrics',
     {

@@ -72,3 +72,21 @@ export async function writeTempCatalog(t: Teardown, text: string, name = 'catalo
   await writeFile(file, text);
   return file;
 }
+
+/**
+ * The counting HTTP server in a child process of its own, so that a busy test process (50
+ * scrapers) does not slow the targets down and make the agent's probes look slow.
+ */
+export async function childHttpServer(t: Teardown): Promise<{ port: number }> {
+  const { spawn } = await import('node:child_process');
+  const code = `const s = require('node:http').createServer((q, r) => r.writeHead(200).end('ok'));
+s.keepAliveTimeout = 1000;
+s.listen({ host: '127.0.0.1', port: 0, backlog: 4096 }, () => console.log(s.address().port));`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env.PATH ?? '' } });
+  t.teardown(() => { child.kill('SIGKILL'); });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+    child.once('exit', (code) => reject(new Error(`target server exited ${code}`)));
+  });
+  return { port };
+}
