@@ -105,6 +105,7 @@ t.test(`a generated catalog of ${PATHS} loopback paths: every path scheduled, li
   await assertScheduled(t, agent, expected);
   // One interval plus slack: every path has been probed and its target has seen it.
   const unprobed = await until('every path probed', async () => {
+    await new Promise((r) => setTimeout(r, 500)); // the full list is megabytes at 10,000 paths
     const missing = (await apiPaths(agent)).filter((p) => p.lastProbeAt === null).length;
     return missing === 0 ? 'all' : undefined;
   }, intervalS * 1000 + 10_000).catch(() => 'timed out');
