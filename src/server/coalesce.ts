@@ -1,17 +1,31 @@
 // Shares one expensive render between the requests that want it at the same time: a request
-// arriving while a render runs gets that render's result, and one arriving within `maxAgeMs` of
-// the last render gets it too. Fifty clients scraping at once then cost one render, not fifty.
+// arriving while a render runs gets that render's result, and one arriving soon after the last
+// render gets it too. Fifty clients scraping at once then cost one render, not fifty, and renders
+// never take more than a bounded share of the event loop.
 
-/** A render shared by concurrent callers, reused for `maxAgeMs` after it finished (0: not reused). */
-export function coalesce<T>(render: () => Promise<T>, maxAgeMs = 0, now: () => number = () => performance.now()): () => Promise<T> {
+/** How long a finished render is reused. */
+export interface CoalesceOptions {
+  /** Reused for at least this many ms (default 0). */
+  maxAgeMs?: number;
+  /** And for at least this many times as long as it took to render (default 0): 1 keeps renders to half the loop's time at most. */
+  costFactor?: number;
+  /** Monotonic ms (default performance.now). */
+  now?: () => number;
+}
+
+/** A render shared by concurrent callers and reused while younger than its options allow. */
+export function coalesce<T>(render: () => Promise<T>, options: CoalesceOptions = {}): () => Promise<T> {
+  const { maxAgeMs = 0, costFactor = 0, now = () => performance.now() } = options;
   let running: Promise<T> | undefined;
-  let last: { value: T; at: number } | undefined;
+  let last: { value: T; at: number; tookMs: number } | undefined;
   return () => {
     if (running) return running;
-    if (last && maxAgeMs > 0 && now() - last.at < maxAgeMs) return Promise.resolve(last.value);
+    if (last && now() - last.at < Math.max(maxAgeMs, costFactor * last.tookMs)) return Promise.resolve(last.value);
+    const startedAt = now();
     const started = render().then(
       (value) => {
-        last = { value, at: now() };
+        const at = now();
+        last = { value, at, tookMs: at - startedAt };
         running = undefined;
         return value;
       },

@@ -44,7 +44,7 @@ t.test('coalesce: one render for concurrent callers, reused within maxAge, retri
     await new Promise((r) => setTimeout(r, 20));
     if (fail) throw new Error('boom');
     return renders;
-  }, 1000, () => clock);
+  }, { maxAgeMs: 1000, now: () => clock });
   const got = await Promise.all([render(), render(), render()]);
   t.same(got, [1, 1, 1], 'three concurrent callers, one render');
   clock = 500;
@@ -56,4 +56,18 @@ t.test('coalesce: one render for concurrent callers, reused within maxAge, retri
   await t.rejects(render(), /boom/);
   fail = false;
   t.equal(await render(), 4, 'a failed render is not cached');
+
+  // costFactor: reused for as long as it took to render (here 30 ms of clock).
+  let calls = 0;
+  let time = 0;
+  const slow = coalesce(async () => {
+    calls++;
+    time += 30;
+    return calls;
+  }, { costFactor: 1, now: () => time });
+  t.equal(await slow(), 1);
+  time += 20;
+  t.equal(await slow(), 1, 'younger than its render time: reused');
+  time += 20;
+  t.equal(await slow(), 2, 'older: rendered again');
 });

@@ -11,8 +11,9 @@ import type { ServerDeps } from '../deps.js';
  * scrapes that arrive while a render runs share it.
  */
 export const metricsRoutes: FastifyPluginAsync<Pick<ServerDeps, 'registry'>> = async (app, { registry }) => {
-  // Encoded once: every request sharing a render sends the same bytes.
-  const render = coalesce(async () => Buffer.from(await renderMetricsSliced(registry)));
+  // Encoded once: every request sharing a render sends the same bytes. A render is reused for as
+  // long as it took, so back-to-back scrapers hold at most half of the event loop.
+  const render = coalesce(async () => Buffer.from(await renderMetricsSliced(registry)), { costFactor: 1 });
   app.get(
     '/metrics',
     {

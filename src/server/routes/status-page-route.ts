@@ -17,7 +17,7 @@ export const statusPageRoute: FastifyPluginAsync<ServerDeps> = async (app, deps)
     paths: status.list().map((s) => toPathView(s, explain)),
     showPolicy: explain !== undefined,
     refreshSeconds,
-  })), pageCacheMs);
+  })), { maxAgeMs: pageCacheMs, costFactor: pageCacheMs > 0 ? 4 : 0 });
   app.get(
     '/',
     { schema: { response: { 200: { type: 'string' } } } },
