@@ -148,11 +148,15 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const reloadNow = async (): Promise<ReloadOutcome> => {
     const hash = await hashCatalogFiles(options.catalogPaths);
     if (hash === lastHash) return { kind: 'unchanged' };
+    const previousHash = lastHash;
     lastHash = hash;
     let loaded: Awaited<ReturnType<typeof loadPaths>>;
     try {
       loaded = await loadPaths();
     } catch (error) {
+      // The files could not be read (EMFILE, a ConfigMap swap in progress): nothing was judged,
+      // so the content is not marked as seen and the next event or poll tries it again.
+      lastHash = previousHash;
       const message = error instanceof Error ? error.message : String(error);
       loaded = { errors: [message] };
     }

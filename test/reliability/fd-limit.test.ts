@@ -75,7 +75,7 @@ t.test(`with ${FD_LIMIT} descriptors, ${HUNG_PATHS} hanging paths classify or sk
     if (res?.status !== 200) return undefined;
     const paths = (JSON.parse(res.text) as { paths: { name: string; state: string }[] }).paths;
     return paths.length === 5 && paths.every((p) => p.state === 'up') ? paths : undefined;
-  }, 30_000);
+  }, 90_000);
   t.same(recovered.map((p) => p.name), ['small-0', 'small-1', 'small-2', 'small-3', 'small-4'], 'the new catalog runs');
   t.comment(`recovered after ${version} catalog write(s)`);
   const after = await tryGet(`${agent.url}metrics`);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { startAgent } from '../../src/agent/agent.js';
+import { CatalogReadError, loadCatalogFiles } from '../../src/catalog/load.js';
 import { runProbe } from '../../src/probe/probers.js';
 import { until } from './helpers/agent-process.js';
 import { parseSamples, sum } from './helpers/prom-text.js';
@@ -100,4 +101,34 @@ t.test(`reload storm for ${STORM_MS / 1000} s: last good catalog kept, nothing l
   await agent.stop(2000);
   await sleep(100);
   t.same(await resourcesAtRest(), before, 'stopped: back to what the process held before the agent');
+});
+
+t.test('a catalog that could not be read (EMFILE) is tried again, not taken as seen', async (t) => {
+  const dir = await tempDir(t);
+  const file = join(dir, 'catalog.yaml');
+  await writeFile(file, generateCatalog({ count: 2, check: 'tcp', port: 9, prefix: 'before' }));
+  let failNext = false;
+  const agent = await startAgent({
+    catalogPaths: [file],
+    listen: '127.0.0.1:0',
+    logger: pino({ level: 'silent' }),
+    prober: async () => ({ result: 'ok', phases: { total: 0 }, durationSeconds: 0, detail: '' }),
+    loadCatalog: async (paths) => {
+      if (failNext) {
+        failNext = false;
+        throw new CatalogReadError('cannot read catalog file: EMFILE: too many open files', 'retry', Object.assign(new Error('EMFILE'), { code: 'EMFILE' }));
+      }
+      return loadCatalogFiles(paths);
+    },
+    watch: false,
+  });
+  t.teardown(() => agent.stop(0));
+  await writeFile(file, generateCatalog({ count: 3, check: 'tcp', port: 9, prefix: 'after' }));
+  failNext = true;
+  const first = await agent.reload();
+  t.equal(first.kind, 'rejected', 'the unreadable catalog is rejected');
+  t.same(agent.status.list().map((s) => s.spec.name), ['before-0', 'before-1'], 'the last good one runs');
+  const second = await agent.reload();
+  t.equal(second.kind, 'applied', 'the same content is loaded on the next try (not "unchanged")');
+  t.same(agent.status.list().map((s) => s.spec.name), ['after-0', 'after-1', 'after-2']);
 });
