@@ -18,6 +18,9 @@ import { hashCatalogFiles, watchCatalog, type CatalogWatch } from './catalog-wat
 import { createResultFlow, logStateChanges } from './result-flow.js';
 import { StatusStore } from './status-store.js';
 
+/** A probe's detail when the process (EMFILE) or the system (ENFILE) ran out of descriptors. */
+const OUT_OF_DESCRIPTORS = /\bE[MN]FILE\b/;
+
 /** Options of startAgent. */
 export interface AgentOptions {
   /** Catalog files or directories, loaded as one catalog. */
@@ -90,11 +93,24 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const series = new PathSeries(metrics);
   const status = new StatusStore(options.source === undefined ? {} : { source: options.source });
   const recordResult = createResultFlow({ status, series, logger, now });
-  const scheduler = new Scheduler({
+  // Out of file descriptors: keep some free for the server and catalog reads (see Scheduler.pressure).
+  let warnedAt = -Infinity;
+  const outOfDescriptors = () => {
+    const before = scheduler.inFlightCap;
+    scheduler.pressure();
+    if (scheduler.inFlightCap < before && now() - warnedAt > 10_000) {
+      warnedAt = now();
+      logger.warn({ maxInFlight: scheduler.inFlightCap }, 'out of file descriptors (EMFILE): fewer probes run at once until it passes');
+    }
+  };
+  const scheduler: Scheduler = new Scheduler({
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
     probe: (path, signal) => options.prober(path, { ...options.probeContext, signal }),
-    onResult: recordResult,
+    onResult: (path, outcome, timing) => {
+      if (outcome.result === 'error' && OUT_OF_DESCRIPTORS.test(outcome.detail)) outOfDescriptors();
+      recordResult(path, outcome, timing);
+    },
     onStart: (_path, timing) => metrics.schedulerLagSeconds.observe(Math.max(0, timing.lagMs) / 1000),
     onSkip: (path, reason, count) => {
       metrics.probesSkippedTotal.inc({ reason }, count);

@@ -74,6 +74,11 @@ type Event = { kind: 'start'; entry: Entry; generation: number } | { kind: 'dead
 /** Default cap on runs in flight. */
 export const DEFAULT_MAX_IN_FLIGHT = 256;
 
+/** Runs kept free below the in-flight count when the process runs out of a resource (descriptors). */
+export const PRESSURE_HEADROOM = 8;
+/** Quiet time after the last shortage before the lowered cap grows again, by one run a second. */
+export const PRESSURE_QUIET_MS = 5000;
+
 /** Identity of a path's behaviour: everything but where it was written. */
 function fingerprintOf(path: PathSpec): string {
   return JSON.stringify(path, (key, value: unknown) => (key === 'location' ? undefined : value));
@@ -88,6 +93,10 @@ function errorOutcome(error: unknown, seconds: number): ProbeOutcome {
 export class Scheduler {
   private readonly clock: Clock;
   private readonly maxInFlight: number;
+  /** The cap in force: maxInFlight, or lower after a resource shortage (see pressure()). */
+  private cap: number;
+  private lastPressureAt = -Infinity;
+  private lastGrowAt = -Infinity;
   private readonly heap = new MinHeap<Event>();
   private entries = new Map<string, Entry>();
   private readonly inFlight = new Set<Run>();
@@ -100,6 +109,32 @@ export class Scheduler {
   constructor(private readonly options: SchedulerOptions) {
     this.clock = options.clock ?? systemClock;
     this.maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    this.cap = this.maxInFlight;
+  }
+
+  /** The in-flight cap in force now. */
+  get inFlightCap(): number {
+    return this.cap;
+  }
+
+  /**
+   * The process ran short of something every run needs (file descriptors: EMFILE). Lowers the cap
+   * to PRESSURE_HEADROOM below the runs in flight now, so descriptors stay free for the server and
+   * catalog reads; it grows back by one a second once PRESSURE_QUIET_MS pass without a shortage.
+   */
+  pressure(): void {
+    const now = this.clock.now();
+    this.lastPressureAt = now;
+    this.lastGrowAt = now;
+    this.cap = Math.max(1, Math.min(this.cap, this.inFlight.size - PRESSURE_HEADROOM));
+  }
+
+  private growCap(now: number): void {
+    if (this.cap >= this.maxInFlight || now - this.lastPressureAt < PRESSURE_QUIET_MS) return;
+    const steps = Math.floor((now - Math.max(this.lastGrowAt, this.lastPressureAt + PRESSURE_QUIET_MS)) / 1000);
+    if (steps <= 0) return;
+    this.cap = Math.min(this.maxInFlight, this.cap + steps);
+    this.lastGrowAt = now;
   }
 
   /** Number of runs in flight now. */
@@ -235,8 +270,12 @@ export class Scheduler {
     this.heap.push(nextAt, { kind: 'start', entry, generation });
     // Every planned slot is either started or counted: the ones skipped over are `missed`.
     if (missed > 0) this.hook(() => this.options.onSkip?.(entry.path, 'missed', missed), entry.path);
-    if (entry.run) this.hook(() => this.options.onSkip?.(entry.path, 'still_running', 1), entry.path);
-    else if (this.inFlight.size >= this.maxInFlight) this.hook(() => this.options.onSkip?.(entry.path, 'max_in_flight', 1), entry.path);
+    if (entry.run) {
+      this.hook(() => this.options.onSkip?.(entry.path, 'still_running', 1), entry.path);
+      return;
+    }
+    this.growCap(now);
+    if (this.inFlight.size >= this.cap) this.hook(() => this.options.onSkip?.(entry.path, 'max_in_flight', 1), entry.path);
     else this.start(entry, plannedAt);
   }
 

@@ -40,6 +40,13 @@ t.test(`with ${FD_LIMIT} descriptors, ${HUNG_PATHS} hanging paths classify or sk
   const agent = await startAgentProcess(t, { catalogPaths: [file], shellPrefix: `ulimit -n ${START_LIMIT}` });
   const limit = async () => /Max open files\s+(\d+)/.exec(await readFile(`/proc/${agent.child.pid}/limits`, 'utf8'))?.[1];
   t.equal(await limit(), String(START_LIMIT), `the agent starts under ulimit -n ${START_LIMIT}`);
+  // The catalog watch is set up just after the URL is logged: wait for its inotify descriptor.
+  await until('the catalog watch', async () => {
+    const { readdir, readlink } = await import('node:fs/promises');
+    const fds = await readdir(`/proc/${agent.child.pid}/fd`);
+    const targets = await Promise.all(fds.map((fd) => readlink(`/proc/${agent.child.pid}/fd/${fd}`).catch(() => '')));
+    return targets.includes('anon_inode:inotify') || undefined;
+  }, 10_000);
   await promisify(execFile)('/usr/bin/prlimit', ['--pid', String(agent.child.pid), `--nofile=${FD_LIMIT}:${FD_LIMIT}`]);
   t.equal(await limit(), String(FD_LIMIT), `then runs with ${FD_LIMIT} descriptors`);
 
@@ -66,6 +73,7 @@ t.test(`with ${FD_LIMIT} descriptors, ${HUNG_PATHS} hanging paths classify or sk
   // first reload may itself fail to open the file while descriptors are short, so retry a few times.
   const small = generateCatalog({ count: 5, check: 'http', port: healthy.port, interval: '1s', timeout: '900ms', prefix: 'small' });
   let version = 0;
+  const writesStartedAt = Date.now();
   const recovered = await until('every small path up', async () => {
     await writeFile(join(dir, `.next-${version}`), `${small}# ${version}\n`);
     await rename(join(dir, `.next-${version}`), file);
@@ -77,7 +85,9 @@ t.test(`with ${FD_LIMIT} descriptors, ${HUNG_PATHS} hanging paths classify or sk
     return paths.length === 5 && paths.every((p) => p.state === 'up') ? paths : undefined;
   }, 90_000);
   t.same(recovered.map((p) => p.name), ['small-0', 'small-1', 'small-2', 'small-3', 'small-4'], 'the new catalog runs');
-  t.comment(`recovered after ${version} catalog write(s)`);
+  const lines = agent.lines();
+  const rejected = lines.filter((l) => String(l.msg).includes('keeping the last good catalog'));
+  t.comment(`recovered after ${version} catalog write(s); ${rejected.length} reload(s) rejected (${[...new Set(rejected.map((l) => /E[A-Z]+/.exec(String(l.msg))?.[0]))].join(', ')}), first reload applied ${Date.parse(String(lines.find((l) => l.msg === 'catalog reloaded')?.time)) - writesStartedAt} ms after the first write, recovered in ${Date.now() - writesStartedAt} ms; cap warnings: ${lines.filter((l) => String(l.msg).startsWith('out of file descriptors')).map((l) => l.maxInFlight).join(', ')}`);
   const after = await tryGet(`${agent.url}metrics`);
   t.equal(after?.status, 200, '/metrics answers');
   t.match(after?.text, /^pathprobe_catalog_paths 5$/m);
