@@ -77,9 +77,15 @@ export async function writeTempCatalog(t: Teardown, text: string, name = 'catalo
  * The counting HTTP server in a child process of its own, so that a busy test process (50
  * scrapers) does not slow the targets down and make the agent's probes look slow.
  */
-export async function childHttpServer(t: Teardown): Promise<{ port: number }> {
+export async function childHttpServer(t: Teardown): Promise<{ port: number; seen(): Promise<Set<string>> }> {
   const { spawn } = await import('node:child_process');
-  const code = `const s = require('node:http').createServer((q, r) => r.writeHead(200).end('ok'));
+  // GET /__seen answers the URLs requested so far (as JSON); everything else 200 ok.
+  const code = `const seen = new Set();
+const s = require('node:http').createServer((q, r) => {
+  if (q.url === '/__seen') return r.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([...seen]));
+  seen.add(q.url);
+  r.writeHead(200).end('ok');
+});
 s.keepAliveTimeout = 1000;
 s.listen({ host: '127.0.0.1', port: 0, backlog: 4096 }, () => console.log(s.address().port));`;
   const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env.PATH ?? '' } });
@@ -88,5 +94,5 @@ s.listen({ host: '127.0.0.1', port: 0, backlog: 4096 }, () => console.log(s.addr
     child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
     child.once('exit', (code) => reject(new Error(`target server exited ${code}`)));
   });
-  return { port };
+  return { port, seen: async () => new Set((await (await fetch(`http://127.0.0.1:${port}/__seen`)).json()) as string[]) };
 }
