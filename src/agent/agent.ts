@@ -18,6 +18,9 @@ import { hashCatalogFiles, watchCatalog, type CatalogWatch } from './catalog-wat
 import { createResultFlow, logStateChanges } from './result-flow.js';
 import { StatusStore } from './status-store.js';
 
+/** A probe's detail when the process (EMFILE) or the system (ENFILE) ran out of descriptors. */
+const OUT_OF_DESCRIPTORS = /\bE[MN]FILE\b/;
+
 /** Options of startAgent. */
 export interface AgentOptions {
   /** Catalog files or directories, loaded as one catalog. */
@@ -90,15 +93,28 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const series = new PathSeries(metrics);
   const status = new StatusStore(options.source === undefined ? {} : { source: options.source });
   const recordResult = createResultFlow({ status, series, logger, now });
-  const scheduler = new Scheduler({
+  // Out of file descriptors: keep some free for the server and catalog reads (see Scheduler.pressure).
+  let warnedAt = -Infinity;
+  const outOfDescriptors = () => {
+    const before = scheduler.inFlightCap;
+    scheduler.pressure();
+    if (scheduler.inFlightCap < before && now() - warnedAt > 10_000) {
+      warnedAt = now();
+      logger.warn({ maxInFlight: scheduler.inFlightCap }, 'out of file descriptors (EMFILE): fewer probes run at once until it passes');
+    }
+  };
+  const scheduler: Scheduler = new Scheduler({
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
     probe: (path, signal) => options.prober(path, { ...options.probeContext, signal }),
-    onResult: recordResult,
+    onResult: (path, outcome, timing) => {
+      if (outcome.result === 'error' && OUT_OF_DESCRIPTORS.test(outcome.detail)) outOfDescriptors();
+      recordResult(path, outcome, timing);
+    },
     onStart: (_path, timing) => metrics.schedulerLagSeconds.observe(Math.max(0, timing.lagMs) / 1000),
-    onSkip: (path, reason) => {
-      metrics.probesSkippedTotal.inc({ reason });
-      logger.debug({ path: path.name, reason }, 'probe run skipped');
+    onSkip: (path, reason, count) => {
+      metrics.probesSkippedTotal.inc({ reason }, count);
+      logger.debug({ path: path.name, reason, count }, 'probe run skipped');
     },
     onInFlightChange: (n) => metrics.probesInFlight.set(n),
     onError: (error, path) => logger.error({ err: error, path: path.name }, 'result sink failed'),
@@ -131,7 +147,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   logger.info({ paths: first.paths.length, source: options.source ?? null, catalog: options.catalogPaths }, 'catalog loaded; paths scheduled');
   if (options.source !== undefined && first.paths.length === 0) logger.warn({ source: options.source }, 'the source has no paths');
 
-  const app = buildApp({ registry, status, logger, version });
+  // A status page rendered for one viewer serves every viewer for a second (it refreshes every 10 s).
+  const app = buildApp({ registry, status, logger, version, pageCacheMs: 1000 });
   let listening: Listening;
   try {
     listening = await listen(app, options.listen);
@@ -147,11 +164,15 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const reloadNow = async (): Promise<ReloadOutcome> => {
     const hash = await hashCatalogFiles(options.catalogPaths);
     if (hash === lastHash) return { kind: 'unchanged' };
+    const previousHash = lastHash;
     lastHash = hash;
     let loaded: Awaited<ReturnType<typeof loadPaths>>;
     try {
       loaded = await loadPaths();
     } catch (error) {
+      // The files could not be read (EMFILE, a ConfigMap swap in progress): nothing was judged,
+      // so the content is not marked as seen and the next event or poll tries it again.
+      lastHash = previousHash;
       const message = error instanceof Error ? error.message : String(error);
       loaded = { errors: [message] };
     }

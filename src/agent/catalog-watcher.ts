@@ -62,24 +62,41 @@ export async function watchCatalog(options: CatalogWatchOptions): Promise<Catalo
     const info = await stat(absolute).catch(() => undefined);
     if (info?.isDirectory()) dirs.add(absolute);
   }
-  const watchers: FSWatcher[] = [];
-  for (const dir of dirs) {
-    try {
-      const watcher = watch(dir, { persistent: false }, fire);
-      watcher.on('error', (error) => options.onError?.(error));
-      watchers.push(watcher);
-    } catch (error) {
-      options.onError?.(error as Error);
+  // A directory whose watch could not be set up or died (EMFILE, the inotify instance limit,
+  // the directory removed and recreated) is watched again on the next poll.
+  const watchers = new Map<string, FSWatcher>();
+  const watchMissing = () => {
+    for (const dir of dirs) {
+      if (watchers.has(dir)) continue;
+      try {
+        const watcher = watch(dir, { persistent: false }, fire);
+        watcher.on('error', (error) => {
+          watcher.close();
+          if (watchers.get(dir) === watcher) watchers.delete(dir);
+          options.onError?.(error);
+        });
+        watchers.set(dir, watcher);
+      } catch (error) {
+        options.onError?.(error as Error);
+      }
     }
-  }
-  const poll = pollIntervalMs > 0 ? setInterval(() => !closed && options.onChange(), pollIntervalMs) : undefined;
+  };
+  watchMissing();
+  const poll = pollIntervalMs > 0
+    ? setInterval(() => {
+      if (closed) return;
+      watchMissing();
+      options.onChange();
+    }, pollIntervalMs)
+    : undefined;
   poll?.unref();
   return {
     close() {
       closed = true;
       if (debounce) clearTimeout(debounce);
       if (poll) clearInterval(poll);
-      for (const watcher of watchers) watcher.close();
+      for (const watcher of watchers.values()) watcher.close();
+      watchers.clear();
     },
   };
 }

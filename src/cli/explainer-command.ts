@@ -2,7 +2,6 @@
 // explainer. Watches the API read-only and exports the verdict metrics until SIGTERM.
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
-import { runExplainer } from '../explainer/run-explainer.js';
 import { PolicyExplainer } from '../netpol/index.js';
 import type { Command, CommandIO } from './command.js';
 
@@ -50,6 +49,10 @@ export const explainerCommand: Command = {
       return 0;
     }
     if (!values.catalog?.length) throw new UsageError('explainer needs --catalog PATH', 'run `pathprobe explainer --help`');
+    // Loaded on use: the Kubernetes client is hundreds of modules, which every other command
+    // (the agent included) would otherwise open at start — more descriptors than a low
+    // `ulimit -n` allows (test/reliability/fd-limit.test.ts).
+    const { runExplainer } = await import('../explainer/run-explainer.js');
     return runExplainer(
       {
         catalog: values.catalog,

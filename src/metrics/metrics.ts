@@ -145,7 +145,7 @@ export function createMetrics(registry: Registry, options: { version: string; de
     probesInFlight: new Gauge({ name: 'pathprobe_probes_in_flight', help: 'Probes running now.', registers }),
     probesSkippedTotal: new Counter({
       name: 'pathprobe_probes_skipped_total',
-      help: 'Planned probe runs not started: max_in_flight (global cap reached) or still_running (the previous run of the path had not finished).',
+      help: 'Planned probe runs not started: max_in_flight (global cap reached), still_running (the previous run of the path had not finished) or missed (the slot had passed: process paused or event loop blocked).',
       labelNames: ['reason'],
       registers,
     }),

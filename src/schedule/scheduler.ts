@@ -6,8 +6,13 @@ import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { firstStartMs } from './jitter.js';
 import { MinHeap } from './min-heap.js';
 
-/** Why a planned run did not start (the `reason` label of pathprobe_probes_skipped_total). */
-export const SKIP_REASONS = ['max_in_flight', 'still_running'] as const;
+/**
+ * Why a planned run did not start (the `reason` label of pathprobe_probes_skipped_total):
+ * `max_in_flight` the global cap was reached, `still_running` the path's previous run had not
+ * finished, `missed` the slot had already passed when the scheduler got to it (process paused,
+ * event loop blocked for longer than the interval).
+ */
+export const SKIP_REASONS = ['max_in_flight', 'still_running', 'missed'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /** When a run was planned and when it actually started (monotonic ms). */
@@ -27,7 +32,8 @@ export interface SchedulerOptions {
   /** A finished run of a path that is still scheduled unchanged. */
   onResult(path: PathSpec, outcome: ProbeOutcome, timing: RunTiming): void;
   onStart?(path: PathSpec, timing: RunTiming): void;
-  onSkip?(path: PathSpec, reason: SkipReason): void;
+  /** `count` planned runs of `path` were skipped for `reason` (more than 1 only for `missed`). */
+  onSkip?(path: PathSpec, reason: SkipReason, count: number): void;
   onInFlightChange?(inFlight: number): void;
   /** A hook threw; the scheduler carries on. */
   onError?(error: unknown, path: PathSpec): void;
@@ -68,6 +74,11 @@ type Event = { kind: 'start'; entry: Entry; generation: number } | { kind: 'dead
 /** Default cap on runs in flight. */
 export const DEFAULT_MAX_IN_FLIGHT = 256;
 
+/** Runs kept free below the in-flight count when the process runs out of a resource (descriptors). */
+export const PRESSURE_HEADROOM = 8;
+/** Quiet time after the last shortage before the lowered cap grows again, by one run a second. */
+export const PRESSURE_QUIET_MS = 5000;
+
 /** Identity of a path's behaviour: everything but where it was written. */
 function fingerprintOf(path: PathSpec): string {
   return JSON.stringify(path, (key, value: unknown) => (key === 'location' ? undefined : value));
@@ -82,6 +93,10 @@ function errorOutcome(error: unknown, seconds: number): ProbeOutcome {
 export class Scheduler {
   private readonly clock: Clock;
   private readonly maxInFlight: number;
+  /** The cap in force: maxInFlight, or lower after a resource shortage (see pressure()). */
+  private cap: number;
+  private lastPressureAt = -Infinity;
+  private lastGrowAt = -Infinity;
   private readonly heap = new MinHeap<Event>();
   private entries = new Map<string, Entry>();
   private readonly inFlight = new Set<Run>();
@@ -94,6 +109,32 @@ export class Scheduler {
   constructor(private readonly options: SchedulerOptions) {
     this.clock = options.clock ?? systemClock;
     this.maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    this.cap = this.maxInFlight;
+  }
+
+  /** The in-flight cap in force now. */
+  get inFlightCap(): number {
+    return this.cap;
+  }
+
+  /**
+   * The process ran short of something every run needs (file descriptors: EMFILE). Lowers the cap
+   * to PRESSURE_HEADROOM below the runs in flight now, so descriptors stay free for the server and
+   * catalog reads; it grows back by one a second once PRESSURE_QUIET_MS pass without a shortage.
+   */
+  pressure(): void {
+    const now = this.clock.now();
+    this.lastPressureAt = now;
+    this.lastGrowAt = now;
+    this.cap = Math.max(1, Math.min(this.cap, this.inFlight.size - PRESSURE_HEADROOM));
+  }
+
+  private growCap(now: number): void {
+    if (this.cap >= this.maxInFlight || now - this.lastPressureAt < PRESSURE_QUIET_MS) return;
+    const steps = Math.floor((now - Math.max(this.lastGrowAt, this.lastPressureAt + PRESSURE_QUIET_MS)) / 1000);
+    if (steps <= 0) return;
+    this.cap = Math.min(this.maxInFlight, this.cap + steps);
+    this.lastGrowAt = now;
   }
 
   /** Number of runs in flight now. */
@@ -223,11 +264,18 @@ export class Scheduler {
     const interval = entry.path.intervalMs;
     const now = this.clock.now();
     let nextAt = plannedAt + interval;
-    if (nextAt <= now) nextAt += Math.floor((now - nextAt) / interval + 1) * interval;
+    const missed = nextAt <= now ? Math.floor((now - nextAt) / interval + 1) : 0;
+    nextAt += missed * interval;
     entry.nextAt = nextAt;
     this.heap.push(nextAt, { kind: 'start', entry, generation });
-    if (entry.run) this.hook(() => this.options.onSkip?.(entry.path, 'still_running'), entry.path);
-    else if (this.inFlight.size >= this.maxInFlight) this.hook(() => this.options.onSkip?.(entry.path, 'max_in_flight'), entry.path);
+    // Every planned slot is either started or counted: the ones skipped over are `missed`.
+    if (missed > 0) this.hook(() => this.options.onSkip?.(entry.path, 'missed', missed), entry.path);
+    if (entry.run) {
+      this.hook(() => this.options.onSkip?.(entry.path, 'still_running', 1), entry.path);
+      return;
+    }
+    this.growCap(now);
+    if (this.inFlight.size >= this.cap) this.hook(() => this.options.onSkip?.(entry.path, 'max_in_flight', 1), entry.path);
     else this.start(entry, plannedAt);
   }
 

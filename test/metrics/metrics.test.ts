@@ -38,6 +38,7 @@ t.test('exactly the contract metrics, with their types, on the injected registry
   t.match(text, /^pathprobe_build_info\{version="1\.2\.3"\} 1$/m);
   t.match(text, /^pathprobe_probes_skipped_total\{reason="max_in_flight"\} 0$/m);
   t.match(text, /^pathprobe_probes_skipped_total\{reason="still_running"\} 0$/m);
+  t.match(text, /^pathprobe_probes_skipped_total\{reason="missed"\} 0$/m);
   t.match(text, /^process_cpu_user_seconds_total /m, 'process default metrics');
   t.match(text, /^nodejs_heap_size_used_bytes /m, 'nodejs default metrics');
   const { register } = await import('prom-client');

@@ -36,16 +36,25 @@ function chip(path: PathView, index: number): SafeHtml {
 /** The matrix table; `paths` in catalog order (their index is their row id). */
 export function renderMatrix(paths: PathView[]): SafeHtml {
   if (paths.length === 0) return html`<div class="empty">No paths scheduled yet.</div>`;
-  const indexed = paths.map((path, index) => ({ path, index }));
+  // Grouped in one pass (not a filter per cell: sources × destinations × paths is quadratic
+  // and takes seconds for a catalog of 10,000 paths over a few hundred namespaces).
+  const destinationOfIndex = paths.map(destinationOf);
   const sources = distinct(paths.map((p) => p.source));
-  const destinations = distinct(paths.map(destinationOf));
+  const destinations = distinct(destinationOfIndex);
   const namespaceOf = new Map(paths.map((p) => [p.source, p.fromNamespace]));
+  const cells = new Map<string, { path: PathView; index: number }[]>();
+  for (const [index, path] of paths.entries()) {
+    const key = `${path.source}\u0000${destinationOfIndex[index]}`;
+    const cell = cells.get(key);
+    if (cell) cell.push({ path, index });
+    else cells.set(key, [{ path, index }]);
+  }
   return html`<table class="matrix" id="matrix">
 <thead><tr><th scope="col">source ↓ · destination →</th>${destinations.map((d) => html`<th scope="col">${d}</th>`)}</tr></thead>
 <tbody>${sources.map(
     (source) => html`
 <tr><th scope="row" class="row">${source}<span class="sub">ns ${namespaceOf.get(source) ?? ''}</span></th>${destinations.map((dest) => {
-      const cell = indexed.filter(({ path }) => path.source === source && destinationOf(path) === dest);
+      const cell = cells.get(`${source}\u0000${dest}`) ?? [];
       return html`<td>${cell.length > 0 && html`<div class="chips">${cell.map(({ path, index }) => chip(path, index))}</div>`}</td>`;
     })}</tr>`,
   )}

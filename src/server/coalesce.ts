@@ -1,0 +1,40 @@
+// Shares one expensive render between the requests that want it at the same time: a request
+// arriving while a render runs gets that render's result, and one arriving soon after the last
+// render gets it too. Fifty clients scraping at once then cost one render, not fifty, and renders
+// never take more than a bounded share of the event loop.
+
+/** How long a finished render is reused. */
+export interface CoalesceOptions {
+  /** Reused for at least this many ms (default 0). */
+  maxAgeMs?: number;
+  /** And for at least this many times as long as it took to render (default 0): 1 keeps renders to half the loop's time at most. */
+  costFactor?: number;
+  /** Monotonic ms (default performance.now). */
+  now?: () => number;
+}
+
+/** A render shared by concurrent callers and reused while younger than its options allow. */
+export function coalesce<T>(render: () => Promise<T>, options: CoalesceOptions = {}): () => Promise<T> {
+  const { maxAgeMs = 0, costFactor = 0, now = () => performance.now() } = options;
+  let running: Promise<T> | undefined;
+  let last: { value: T; at: number; tookMs: number } | undefined;
+  return () => {
+    if (running) return running;
+    if (last && now() - last.at < Math.max(maxAgeMs, costFactor * last.tookMs)) return Promise.resolve(last.value);
+    const startedAt = now();
+    const started = render().then(
+      (value) => {
+        const at = now();
+        last = { value, at, tookMs: at - startedAt };
+        running = undefined;
+        return value;
+      },
+      (error: unknown) => {
+        running = undefined;
+        throw error;
+      },
+    );
+    running = started;
+    return started;
+  };
+}
