@@ -2,6 +2,7 @@
 // hostile text (and different text on every round), every label value of every pathprobe_ series
 // is a catalog string or a member of a closed set, and no remote text appears in /metrics at all.
 import t from 'tap';
+import { SKIP_REASONS } from '../../src/schedule/scheduler.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CHECK_KINDS, EXPECTS, SEVERITIES } from '../../src/catalog/types.js';
 import { RESULT_CLASSES } from '../../src/classify/result-class.js';
@@ -55,7 +56,7 @@ t.test('after hostile answers, every pathprobe_ label value comes from the catal
 
   const catalog = new Set(h.paths.flatMap((n) => Object.values(pathInfoLabels(h.agent.status.get(n)!.spec))));
   const closed = new Set<string>([
-    '', ...RESULT_CLASSES, ...PHASES, ...CHECK_KINDS, ...EXPECTS, ...SEVERITIES, 'max_in_flight', 'still_running', VERSION,
+    '', ...RESULT_CLASSES, ...PHASES, ...CHECK_KINDS, ...EXPECTS, ...SEVERITIES, ...SKIP_REASONS, VERSION,
   ]);
   const foreign: string[] = [];
   for (const s of samples(second).filter((x) => x.name.startsWith('pathprobe_'))) {
