@@ -101,7 +101,8 @@ function countRuns(views: HistoryView[], unchanged: Set<string>, from: number, t
 /** Sections 2, 3 and 4. */
 export async function scaleBench(sizes: ScaleSizes, targets: Targets, dir: string, cpuProfDir?: string): Promise<ScaleResult> {
   const catalog = join(dir, 'scale.yaml');
-  const load = mixedPaths('load', sizes.paths, sizes.intervalS);
+  // The accuracy paths count in the total: a catalog file holds at most 10,000 paths.
+  const load = mixedPaths('load', sizes.paths - sizes.accuracyPaths, sizes.intervalS);
   const slowUrl = `http://127.0.0.1:${targets.slowPort}/`;
   const slow: BenchPath[] = pathsOf('slow', 'http', sizes.accuracyPaths, 1).map((p) => ({ ...p, to: slowUrl }));
   writeCatalog(catalog, [...load, ...slow], targets);
@@ -133,7 +134,7 @@ export async function scaleBench(sizes: ScaleSizes, targets: Targets, dir: strin
       next.push(i % 10 === 0 ? { ...p, intervalS: p.intervalS + 1 } : p);
       if (i % 10 !== 0) unchanged.add(p.name);
     });
-    next.push(...mixedPaths('added', Math.ceil(sizes.paths / 100), sizes.intervalS), ...slow);
+    next.push(...mixedPaths('added', Math.ceil(load.length / 100), sizes.intervalS), ...slow);
     const reloadBefore = await timedScrape(agent.url);
     const applied = agent.waitForLog(['catalog reloaded', 'catalog reload rejected'], 60_000);
     const renamedAt = Date.now();
@@ -150,7 +151,7 @@ export async function scaleBench(sizes: ScaleSizes, targets: Targets, dir: strin
       intervalS: sizes.intervalS,
       windowS: sizes.windowS,
       probes,
-      expectedProbes: (sizes.paths * sizes.windowS) / sizes.intervalS,
+      expectedProbes: (load.length * sizes.windowS) / sizes.intervalS,
       skipped,
       lagP50Ms: histogramQuantile(lag, 0.5) * 1000,
       lagP99Ms: histogramQuantile(lag, 0.99) * 1000,
