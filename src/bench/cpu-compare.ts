@@ -16,6 +16,8 @@ export interface CpuSizes {
   rate: number;
   /** Measured window, seconds. */
   seconds: number;
+  /** Time before the window (first runs done, JIT warm), seconds. */
+  warmupS: number;
 }
 
 /** One tool's figures over the window; tickCpuSeconds is utime+stime (10 ms ticks) as a cross-check. */
@@ -53,7 +55,7 @@ async function measurePathprobe(check: CheckKind, sizes: CpuSizes, targets: Targ
   writeCatalog(catalog, pathsOf(`cpu-${check}`, check, sizes.rate, 1), targets);
   const agent = await startAgentProcess({ catalog, ...(cpuProfDir ? { cpuProfDir } : {}) });
   try {
-    await sleep(2500); // every path has had its first run; JIT warm
+    await sleep(sizes.warmupS * 1000); // every path has had its first run; JIT warm
     const before = await scrape(agent.url);
     const cpu0 = cpuNow(agent.pid);
     await sleep(sizes.seconds * 1000);
@@ -84,7 +86,7 @@ export async function cpuCompare(sizes: CpuSizes, targets: Targets, dir: string,
       const pathprobe = await measurePathprobe(check, sizes, targets, dir, cpuProfDir);
       const module = BLACKBOX_MODULES[check];
       const target = blackboxTarget(check, targets);
-      await driveBlackbox(blackbox.url, module, target, sizes.rate, 1); // warm-up
+      await driveBlackbox(blackbox.url, module, target, sizes.rate, sizes.warmupS / 2); // warm-up
       const cpu0 = cpuNow(blackbox.pid);
       const driven = await driveBlackbox(blackbox.url, module, target, sizes.rate, sizes.seconds);
       const cpu1 = cpuNow(blackbox.pid);

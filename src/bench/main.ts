@@ -34,12 +34,11 @@ async function main(): Promise<void> {
   const targets = await startTargets();
   try {
     const startedAt = new Date().toISOString();
-    log(`section 1: CPU per probe at ${sizes.cpu.rate}/s for ${sizes.cpu.seconds} s, tcp http dns`);
-    const cpu = only.has('cpu') ? await cpuCompare(sizes.cpu, targets, dir, prof) : undefined;
-    log(`sections 2-4: ${sizes.scale.paths} paths at ${sizes.scale.intervalS} s, window ${sizes.scale.windowS} s, then a reload`);
-    const scale = only.has('scale') ? await scaleBench(sizes.scale, targets, dir, prof) : undefined;
-    log('section 5: policy explainer');
-    const netpol = only.has('netpol') ? netpolBench(sizes.netpol) : undefined;
+    const cpu = only.has('cpu') ? await (log(`section 1: CPU per probe at ${sizes.cpu.rate}/s for ${sizes.cpu.seconds} s, tcp http dns`), cpuCompare(sizes.cpu, targets, dir, prof)) : undefined;
+    const scale = only.has('scale')
+      ? await (log(`sections 2-4: ${sizes.scale.paths} paths at ${sizes.scale.intervalS} s, window ${sizes.scale.windowS} s, then a reload`), scaleBench(sizes.scale, targets, dir, prof))
+      : undefined;
+    const netpol = only.has('netpol') ? (log('section 5: policy explainer'), netpolBench(sizes.netpol)) : undefined;
     const rows = figureRows({ cpu, scale, netpol });
     const result = {
       version: VERSION,

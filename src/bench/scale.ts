@@ -109,7 +109,7 @@ export async function scaleBench(sizes: ScaleSizes, targets: Targets, dir: strin
   const agent = await startAgentProcess({ catalog, ...(cpuProfDir ? { cpuProfDir } : {}) });
   try {
     const intervalMs = sizes.intervalS * 1000;
-    await sleep(intervalMs + 2000); // every path has run once
+    await sleep(intervalMs * 1.2); // every path has run once
     const before = await timedScrape(agent.url);
     const stopPoll = new AbortController();
     const polling = pollProcessing(agent, slow.map((p) => p.name), stopPoll.signal);
@@ -141,7 +141,7 @@ export async function scaleBench(sizes: ScaleSizes, targets: Targets, dir: strin
     writeCatalog(catalog, next, targets);
     const { line, seenAt } = await applied;
     if (line.msg !== 'catalog reloaded') throw new Error(`the changed catalog was rejected: ${JSON.stringify(line.errors)}`);
-    await sleep(sizes.reloadWaitIntervals * intervalMs + 1500);
+    await sleep((sizes.reloadWaitIntervals + 0.2) * intervalMs);
     const reloadAfter = await timedScrape(agent.url);
     const list = (await (await fetch(`${agent.url}api/v1/paths`)).json()) as { paths: HistoryView[] };
     const runs = countRuns(list.paths, unchanged, renamedAt - sizes.reloadWaitIntervals * intervalMs, renamedAt + sizes.reloadWaitIntervals * intervalMs, intervalMs);
