@@ -2,7 +2,13 @@
 // formatted `name{labels}` between scrapes. prom-client formats and escapes every label of every
 // series on every scrape; at 10,000 paths (~350,000 series) that alone took most of a second and
 // produced most of the garbage. The output is the same text: same lines, same order.
+// The text is built in slices with a turn of the event loop between them, so a scrape of a large
+// agent does not hold back the scheduler's timers (scheduler lag) or probe timings.
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { Counter, Gauge, Registry, type Metric } from 'prom-client';
+
+/** Series formatted between two turns of the event loop. */
+export const SERIES_PER_SLICE = 2000;
 
 interface SeriesEntry {
   value: number;
@@ -58,8 +64,12 @@ export class FastRegistry extends Registry {
     let cached = this.prefixes.get(metric);
     if (!cached) this.prefixes.set(metric, (cached = new Map()));
     let count = 0;
-    for (const hash in plain.hashMap) {
-      const entry = plain.hashMap[hash]!;
+    // The keys now: series added while this scrape yields appear in the next one.
+    const hashes = Object.keys(plain.hashMap);
+    for (const hash of hashes) {
+      if (count > 0 && count % SERIES_PER_SLICE === 0) await yieldToLoop();
+      const entry = plain.hashMap[hash];
+      if (entry === undefined) continue; // removed meanwhile
       let prefix = cached.get(hash);
       if (prefix === undefined) cached.set(hash, (prefix = seriesPrefix(name, entry.labels)));
       text += `\n${prefix} ${valueString(entry.value)}`;
