@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startAgentProcess, type AgentProcess } from './agent-process.js';
 import { mixedPaths, pathsOf, writeCatalog, type BenchPath } from './catalog.js';
-import { rssBytes } from './proc.js';
+import { cpuSeconds, rssBytes } from './proc.js';
 import { bucketDelta, histogramQuantile, parseHistogram, quantile, sumSamples } from './stats.js';
 import { SLOW_TARGET_MS, type Targets } from './targets.js';
 
@@ -34,6 +34,8 @@ export interface ScaleResult {
   metricsMs: { median: number; max: number };
   metricsBytes: number;
   accuracy: { samples: number; errP50Ms: number; errP99Ms: number; errMaxMs: number };
+  /** Diagnosis from the agent's default metrics over the window. */
+  agent: { cpuPercent: number; eventLoopLagMaxMs: number; eventLoopLagP99Ms: number; gcSeconds: Record<string, number> };
   reload: {
     applyMs: number;
     added: number;
@@ -111,10 +113,12 @@ export async function scaleBench(sizes: ScaleSizes, targets: Targets, dir: strin
     const intervalMs = sizes.intervalS * 1000;
     await sleep(intervalMs * 1.2); // every path has run once
     const before = await timedScrape(agent.url);
+    const cpu0 = cpuSeconds(agent.pid);
     const stopPoll = new AbortController();
     const polling = pollProcessing(agent, slow.map((p) => p.name), stopPoll.signal);
     await sleep(sizes.windowS * 1000);
     stopPoll.abort();
+    const cpuPercent = ((cpuSeconds(agent.pid) - cpu0) / sizes.windowS) * 100;
     const after = await timedScrape(agent.url);
     const samples = await polling;
     const rss = rssBytes(agent.pid);
@@ -159,6 +163,15 @@ export async function scaleBench(sizes: ScaleSizes, targets: Targets, dir: strin
       peakRssMiB: rssBytes(agent.pid, true) / 2 ** 20,
       metricsMs: { median: quantile(scrapes.map((s) => s.ms), 0.5), max: Math.max(...scrapes.map((s) => s.ms)) },
       metricsBytes: after.bytes,
+      agent: {
+        cpuPercent,
+        eventLoopLagMaxMs: sumSamples(after.text, 'nodejs_eventloop_lag_max_seconds') * 1000,
+        eventLoopLagP99Ms: sumSamples(after.text, 'nodejs_eventloop_lag_p99_seconds') * 1000,
+        gcSeconds: Object.fromEntries(['major', 'minor', 'incremental', 'weakcb'].map((kind) => {
+          const of = (text: string): number => sumSamples(text, 'nodejs_gc_duration_seconds_sum', (l) => l.includes(`kind="${kind}"`));
+          return [kind, of(after.text) - of(before.text)];
+        })),
+      },
       accuracy: { samples: samples.length, errP50Ms: quantile(abs, 0.5), errP99Ms: quantile(abs, 0.99), errMaxMs: Math.max(...abs) },
       reload: {
         applyMs: seenAt - renamedAt,

@@ -2,9 +2,8 @@
 // formatted `name{labels}` between scrapes. prom-client formats and escapes every label of every
 // series on every scrape; at 10,000 paths (~350,000 series) that alone took most of a second and
 // produced most of the garbage. The output is the same text: same lines, same order.
-// The text is built in slices with a turn of the event loop between them, so a scrape of a large
-// agent does not hold back the scheduler's timers (scheduler lag) or probe timings.
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
+// metricsText() streams the same text in slices, so a scrape of a large agent neither holds back
+// the scheduler's timers (scheduler lag) nor keeps a 20 MB string alive across minor GCs.
 import { Counter, Gauge, Registry, type Metric } from 'prom-client';
 
 /** Series formatted between two turns of the event loop. */
@@ -53,32 +52,59 @@ export class FastRegistry extends Registry {
 
   /** Replaces prom-client's (untyped) Registry#getMetricsAsString, which metrics() calls per metric. */
   async getMetricsAsString(metric: Metric): Promise<string> {
+    let text = '';
+    for await (const chunk of this.metricChunks(metric)) text += chunk;
+    return text;
+  }
+
+  /**
+   * The exposition (the exact text of metrics()) in chunks of at most SERIES_PER_SLICE series, made
+   * as they are read: a scrape streams out a slice at a time instead of holding one large string,
+   * so the event loop turns between slices (the scheduler's timers fire) and what a slice
+   * allocates dies young (cheap minor GCs instead of copying a 20 MB string around).
+   */
+  async *metricsText(): AsyncGenerator<string> {
+    let first = true;
+    for (const metric of this.getMetricsAsArray() as unknown as Metric[]) {
+      if (!first) yield '\n\n';
+      first = false;
+      yield* this.metricChunks(metric);
+    }
+    yield '\n';
+  }
+
+  private async *metricChunks(metric: Metric): AsyncGenerator<string> {
     const plain = metric as unknown as PlainMetric;
     const fast = (metric instanceof Gauge || metric instanceof Counter)
       && !plain.collect
       && this.contentType === Registry.PROMETHEUS_CONTENT_TYPE
       && Object.keys((this as unknown as { _defaultLabels: object })._defaultLabels).length === 0;
-    if (!fast) return BASE.getMetricsAsString.call(this, metric);
+    if (!fast) {
+      yield await BASE.getMetricsAsString.call(this, metric);
+      return;
+    }
     const name = escapeString(plain.name);
     let text = `# HELP ${name} ${escapeString(plain.help)}\n# TYPE ${name} ${plain.type}`;
     let cached = this.prefixes.get(metric);
     if (!cached) this.prefixes.set(metric, (cached = new Map()));
     let count = 0;
-    // The keys now: series added while this scrape yields appear in the next one.
+    // The keys now: series added while the scrape is streamed appear in the next one.
     const hashes = Object.keys(plain.hashMap);
     for (const hash of hashes) {
-      if (count > 0 && count % SERIES_PER_SLICE === 0) await yieldToLoop();
       const entry = plain.hashMap[hash];
       if (entry === undefined) continue; // removed meanwhile
       let prefix = cached.get(hash);
       if (prefix === undefined) cached.set(hash, (prefix = seriesPrefix(name, entry.labels)));
       text += `\n${prefix} ${valueString(entry.value)}`;
-      count++;
+      if (++count % SERIES_PER_SLICE === 0) {
+        yield text;
+        text = '';
+      }
     }
+    if (text !== '') yield text;
     // Series removed since (paths gone from the catalog) are dropped once they dominate the cache.
     if (cached.size > 2 * count + 1024) {
       for (const hash of cached.keys()) if (!(hash in plain.hashMap)) cached.delete(hash);
     }
-    return text;
   }
 }

@@ -40,3 +40,13 @@ t.test('same text as prom-client, across scrapes with changed and removed series
   t.notMatch(text, /path="p",phase="total"/);
   t.match(text, /^c_total\{path="p",result="ok"\} 2$/m);
 });
+
+t.test('metricsText() streams the text metrics() returns, in slices', async (t) => {
+  const registry = new FastRegistry();
+  const { gauge } = fill(registry);
+  for (let i = 0; i < 5000; i++) gauge.set({ path: `p-${i}`, phase: 'total' }, i / 1000);
+  const chunks: string[] = [];
+  for await (const chunk of registry.metricsText()) chunks.push(chunk);
+  t.equal(chunks.join(''), await registry.metrics());
+  t.ok(chunks.length > 3, `several slices (${chunks.length})`);
+});
