@@ -2,7 +2,7 @@
 // own loopback targets, measures pathprobe (and blackbox_exporter side by side), prints a table
 // and writes the figures as JSON (docs/performance.md explains each figure).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { VERSION } from '../version.js';
@@ -34,6 +34,8 @@ async function main(): Promise<void> {
   const targets = await startTargets();
   try {
     const startedAt = new Date().toISOString();
+    // Other work on the machine shows in every figure: the 1-minute load average is recorded.
+    const loadAtStart = loadavg()[0]!;
     const cpu = only.has('cpu') ? await (log(`section 1: CPU per probe at ${sizes.cpu.rate}/s for ${sizes.cpu.seconds} s, tcp http dns`), cpuCompare(sizes.cpu, targets, dir, prof)) : undefined;
     const scale = only.has('scale')
       ? await (log(`sections 2-4: ${sizes.scale.paths} paths at ${sizes.scale.intervalS} s, window ${sizes.scale.windowS} s, then a reload`), scaleBench(sizes.scale, targets, dir, prof))
@@ -45,12 +47,13 @@ async function main(): Promise<void> {
       mode: values.smoke ? 'smoke' : 'full',
       startedAt,
       finishedAt: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', node: process.version },
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', node: process.version, loadAverage1m: { start: loadAtStart, end: loadavg()[0]! } },
       sizes,
       figures: rows,
       sections: { cpu: cpu ?? null, scale: scale ?? null, netpol: netpol ?? null },
     };
     process.stdout.write(`${renderTable(rows)}\n`);
+    log(`${result.machine.cpus} CPUs, 1-minute load average ${loadAtStart.toFixed(2)} at start, ${result.machine.loadAverage1m.end.toFixed(2)} at the end`);
     writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
     log(`wrote ${values.out}`);
   } finally {
