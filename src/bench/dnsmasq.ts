@@ -22,7 +22,9 @@ export function findDnsmasq(): string | undefined {
 /** Starts dnsmasq with `extraArgs` (e.g. --address=/svc.cluster.local/127.0.0.1); waits until it answers. */
 export async function startDnsmasq(binary: string, extraArgs: string[]): Promise<Dnsmasq> {
   for (let tries = 0; tries < 5; tries++) {
-    const port = 20_000 + Math.floor(Math.random() * 40_000);
+    // Below Linux's ephemeral range (32768–60999): on a busy machine client sockets hold many
+    // ports there, and dnsmasq's TCP listener on a port in use fails with EADDRINUSE.
+    const port = 10_000 + Math.floor(Math.random() * 22_000);
     const child: ChildProcess = spawn(binary, [
       '--no-daemon', '--conf-file=/dev/null', `--port=${port}`, '--listen-address=127.0.0.1',
       '--bind-interfaces', '--no-resolv', '--no-hosts', '--pid-file=', '--log-facility=-', ...extraArgs,
@@ -35,14 +37,19 @@ export async function startDnsmasq(binary: string, extraArgs: string[]): Promise
       child.kill('SIGTERM');
       await exited;
     };
-    // Ready when a query for the root zone gets any answer (dnsmasq answers REFUSED).
+    // Ready once dnsmasq says it started (after binding its sockets) and a query gets a DNS
+    // answer (dnsmasq answers REFUSED); a socket error (nothing on the port) is not an answer.
     const until = performance.now() + 5000;
     while (performance.now() < until && child.exitCode === null) {
+      if (!/started, version/.test(stderr)) {
+        await sleep(20);
+        continue;
+      }
       const r = await lookup('ready.invalid.', 'A', {
         conf: { ...RESOLV_DEFAULTS, nameservers: [{ host: '127.0.0.1', port }], timeout: 1, attempts: 1 },
         signal: AbortSignal.timeout(200), deadline: performance.now() + 200,
       });
-      if (r.ok || r.kind !== 'timeout') return { port, close };
+      if ((r.ok || (r.kind !== 'timeout' && !/ECONNREFUSED/.test(r.detail))) && child.exitCode === null) return { port, close };
       await sleep(50);
     }
     await close();
