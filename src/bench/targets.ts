@@ -31,7 +31,7 @@ async function listenLoopback(server: net.Server): Promise<number> {
 /** Starts the slow target child; resolves with its port once it listens. */
 async function startSlowTarget(): Promise<{ port: number; close(): Promise<void> }> {
   const script = fileURLToPath(new URL('./slow-target.js', import.meta.url));
-  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
   const [line] = (await Promise.race([
     once(child.stdout!, 'data'),
     once(child, 'exit').then(() => { throw new Error('slow target exited'); }),
