@@ -14,16 +14,21 @@ export interface AgentProcess {
   stop(): Promise<void>;
 }
 
+/** How the bench runs its agents (besides the catalog). */
+export type AgentRunOptions = Omit<AgentProcessOptions, 'catalog'>;
+
 export interface AgentProcessOptions {
   catalog: string;
   /** Directory for a V8 CPU profile (node --cpu-prof), when set. */
   cpuProfDir?: string;
+  /** Extra node options for the agent (e.g. --max-semi-space-size=64). */
+  nodeArgs?: string[];
 }
 
 /** Starts `node dist/cli/main.js run --catalog F --listen 127.0.0.1:0`; resolves once it serves. */
 export async function startAgentProcess(options: AgentProcessOptions): Promise<AgentProcess> {
   const cli = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-  const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
+  const nodeArgs = [...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []), ...(options.nodeArgs ?? [])];
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, cli, 'run', '--catalog', options.catalog, '--listen', '127.0.0.1:0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

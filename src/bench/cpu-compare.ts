@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CheckKind } from '../catalog/types.js';
-import { startAgentProcess } from './agent-process.js';
+import { startAgentProcess, type AgentRunOptions } from './agent-process.js';
 import { BLACKBOX_MODULES, driveBlackbox, startBlackbox } from './blackbox.js';
 import { pathsOf, writeCatalog } from './catalog.js';
 import { cpuSeconds, cpuTickSeconds } from './proc.js';
@@ -50,10 +50,10 @@ function cpuNow(pid: number): { precise: number; ticks: number } {
   return { precise: cpuSeconds(pid), ticks: cpuTickSeconds(pid) };
 }
 
-async function measurePathprobe(check: CheckKind, sizes: CpuSizes, targets: Targets, dir: string, cpuProfDir?: string): Promise<ToolCpu> {
+async function measurePathprobe(check: CheckKind, sizes: CpuSizes, targets: Targets, dir: string, agentOptions: AgentRunOptions = {}): Promise<ToolCpu> {
   const catalog = join(dir, `cpu-${check}.yaml`);
   writeCatalog(catalog, pathsOf(`cpu-${check}`, check, sizes.rate, 1), targets);
-  const agent = await startAgentProcess({ catalog, ...(cpuProfDir ? { cpuProfDir } : {}) });
+  const agent = await startAgentProcess({ catalog, ...agentOptions });
   try {
     await sleep(sizes.warmupS * 1000); // every path has had its first run; JIT warm
     const before = await scrape(agent.url);
@@ -78,12 +78,12 @@ function blackboxTarget(check: CheckKind, t: Targets): string {
 }
 
 /** Runs the comparison for every check kind. */
-export async function cpuCompare(sizes: CpuSizes, targets: Targets, dir: string, cpuProfDir?: string): Promise<CpuRow[]> {
+export async function cpuCompare(sizes: CpuSizes, targets: Targets, dir: string, agentOptions: AgentRunOptions = {}): Promise<CpuRow[]> {
   const rows: CpuRow[] = [];
   const blackbox = await startBlackbox(dir);
   try {
     for (const check of CHECKS) {
-      const pathprobe = await measurePathprobe(check, sizes, targets, dir, cpuProfDir);
+      const pathprobe = await measurePathprobe(check, sizes, targets, dir, agentOptions);
       const module = BLACKBOX_MODULES[check];
       const target = blackboxTarget(check, targets);
       await driveBlackbox(blackbox.url, module, target, sizes.rate, sizes.warmupS / 2); // warm-up

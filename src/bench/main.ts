@@ -1,4 +1,4 @@
-// `npm run bench [-- --smoke] [--out FILE] [--only cpu,scale,netpol] [--cpu-prof DIR]`: starts its
+// `npm run bench [-- --smoke] [--out FILE] [--only cpu,scale,netpol] [--cpu-prof DIR] [--node-arg OPT]...`: starts its
 // own loopback targets, measures pathprobe (and blackbox_exporter side by side), prints a table
 // and writes the figures as JSON (docs/performance.md explains each figure).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,12 +23,13 @@ async function main(): Promise<void> {
       out: { type: 'string', default: 'bench-results.json' },
       only: { type: 'string' },
       'cpu-prof': { type: 'string' },
+      'node-arg': { type: 'string', multiple: true },
     },
   });
   const only = new Set(values.only ? values.only.split(',') : SECTIONS);
   for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--only takes ${SECTIONS.join(',')}`);
   const sizes = values.smoke ? SMOKE : FULL;
-  const prof = values['cpu-prof'];
+  const agentOptions = { ...(values['cpu-prof'] ? { cpuProfDir: values['cpu-prof'] } : {}), ...(values['node-arg'] ? { nodeArgs: values['node-arg'] } : {}) };
   const dir = mkdtempSync(join(tmpdir(), 'pathprobe-bench-'));
   const log = (msg: string): void => void process.stderr.write(`bench: ${msg}\n`);
   const targets = await startTargets();
@@ -36,9 +37,9 @@ async function main(): Promise<void> {
     const startedAt = new Date().toISOString();
     // Other work on the machine shows in every figure: the 1-minute load average is recorded.
     const loadAtStart = loadavg()[0]!;
-    const cpu = only.has('cpu') ? await (log(`section 1: CPU per probe at ${sizes.cpu.rate}/s for ${sizes.cpu.seconds} s, tcp http dns`), cpuCompare(sizes.cpu, targets, dir, prof)) : undefined;
+    const cpu = only.has('cpu') ? await (log(`section 1: CPU per probe at ${sizes.cpu.rate}/s for ${sizes.cpu.seconds} s, tcp http dns`), cpuCompare(sizes.cpu, targets, dir, agentOptions)) : undefined;
     const scale = only.has('scale')
-      ? await (log(`sections 2-4: ${sizes.scale.paths} paths at ${sizes.scale.intervalS} s, window ${sizes.scale.windowS} s, then a reload`), scaleBench(sizes.scale, targets, dir, prof))
+      ? await (log(`sections 2-4: ${sizes.scale.paths} paths at ${sizes.scale.intervalS} s, window ${sizes.scale.windowS} s, then a reload`), scaleBench(sizes.scale, targets, dir, agentOptions))
       : undefined;
     const netpol = only.has('netpol') ? (log('section 5: policy explainer'), netpolBench(sizes.netpol)) : undefined;
     const rows = figureRows({ cpu, scale, netpol });

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startAgentProcess, type AgentProcess } from './agent-process.js';
+import { startAgentProcess, type AgentRunOptions, type AgentProcess } from './agent-process.js';
 import { mixedPaths, pathsOf, writeCatalog, type BenchPath } from './catalog.js';
 import { cpuSeconds, rssBytes } from './proc.js';
 import { bucketDelta, histogramQuantile, parseHistogram, quantile, sumSamples } from './stats.js';
@@ -101,14 +101,14 @@ function countRuns(views: HistoryView[], unchanged: Set<string>, from: number, t
 }
 
 /** Sections 2, 3 and 4. */
-export async function scaleBench(sizes: ScaleSizes, targets: Targets, dir: string, cpuProfDir?: string): Promise<ScaleResult> {
+export async function scaleBench(sizes: ScaleSizes, targets: Targets, dir: string, agentOptions: AgentRunOptions = {}): Promise<ScaleResult> {
   const catalog = join(dir, 'scale.yaml');
   // The accuracy paths count in the total: a catalog file holds at most 10,000 paths.
   const load = mixedPaths('load', sizes.paths - sizes.accuracyPaths, sizes.intervalS);
   const slowUrl = `http://127.0.0.1:${targets.slowPort}/`;
   const slow: BenchPath[] = pathsOf('slow', 'http', sizes.accuracyPaths, 1).map((p) => ({ ...p, to: slowUrl }));
   writeCatalog(catalog, [...load, ...slow], targets);
-  const agent = await startAgentProcess({ catalog, ...(cpuProfDir ? { cpuProfDir } : {}) });
+  const agent = await startAgentProcess({ catalog, ...agentOptions });
   try {
     const intervalMs = sizes.intervalS * 1000;
     await sleep(intervalMs * 1.2); // every path has run once
