@@ -27,6 +27,7 @@ export interface ScaleResult {
   probes: number;
   expectedProbes: number;
   skipped: number;
+  skippedByReason: Record<string, number>;
   lagP50Ms: number;
   lagP99Ms: number;
   rssMiB: number;
@@ -157,6 +158,10 @@ export async function scaleBench(sizes: ScaleSizes, targets: Targets, dir: strin
       probes,
       expectedProbes: (load.length * sizes.windowS) / sizes.intervalS,
       skipped,
+      skippedByReason: Object.fromEntries(['max_in_flight', 'still_running'].map((reason) => {
+        const of = (text: string): number => sumSamples(text, 'pathprobe_probes_skipped_total', (l) => l.includes(`reason="${reason}"`));
+        return [reason, of(after.text) - of(before.text)];
+      })),
       lagP50Ms: histogramQuantile(lag, 0.5) * 1000,
       lagP99Ms: histogramQuantile(lag, 0.99) * 1000,
       rssMiB: rss / 2 ** 20,
