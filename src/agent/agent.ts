@@ -1,7 +1,8 @@
 // The agent: loads the catalog, schedules the paths of its source, fans results out to the
 // sinks, serves the HTTP endpoints, and reloads the catalog when its files change.
 import type { Logger } from 'pino';
-import { Registry } from 'prom-client';
+import { FastRegistry } from '../metrics/fast-registry.js';
+import type { Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { Catalog, CatalogLoadResult, CatalogProblem, PathSpec } from '../catalog/types.js';
 import { filterBySource, formatProblem as formatCatalogProblem, loadCatalogFiles } from '../catalog/load.js';
@@ -88,7 +89,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const formatProblem = options.formatProblem ?? formatCatalogProblem;
   const selectPaths = options.selectPaths ?? filterBySource;
   const loadCatalog = options.loadCatalog ?? loadCatalogFiles;
-  const registry = new Registry();
+  const registry = new FastRegistry();
   const metrics = createMetrics(registry, { version });
   const series = new PathSeries(metrics);
   const status = new StatusStore(options.source === undefined ? {} : { source: options.source });

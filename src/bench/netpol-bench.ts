@@ -1,21 +1,37 @@
-// Hand-run measurement of the NetworkPolicy explainer at scale: builds a synthetic cluster
-// (default 500 namespaces, 5,000 pods, 10,000 policies, 2,000 paths), then times a full
-// evaluation and single-policy incremental updates. Run: npx tsx src/bench/netpol-bench.ts
+// Measurement of the NetworkPolicy explainer at scale (section 5 of `npm run bench`): builds a
+// synthetic cluster (default 500 namespaces, 5,000 pods, 10,000 policies, 2,000 paths), then
+// times a full evaluation and single-policy incremental updates.
+// Alone: npx tsx src/bench/netpol-bench.ts (sizes from NS, PODS_PER_NS, POLICIES_PER_NS, PATHS).
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import type { PathSpec } from '../catalog/types.js';
 import { PolicyExplainer } from '../netpol/explainer.js';
 import type { KubeObject } from '../netpol/objects.js';
 
-const NAMESPACES = Number(process.env.NS ?? 500);
-const PODS_PER_NS = Number(process.env.PODS_PER_NS ?? 10);
-const POLICIES_PER_NS = Number(process.env.POLICIES_PER_NS ?? 20);
-const PATHS = Number(process.env.PATHS ?? 2000);
+/** Sizes of the synthetic cluster. */
+export interface NetpolSizes {
+  namespaces: number;
+  podsPerNs: number;
+  policiesPerNs: number;
+  paths: number;
+}
+
+/** What the explainer measurement reports. */
+export interface NetpolResult {
+  model: ReturnType<PolicyExplainer['model']['counts']>;
+  paths: number;
+  verdicts: Record<string, number>;
+  buildMs: number;
+  evaluateAllMs: number;
+  oneChangedPolicy: { medianMs: number; maxMs: number; avgPathsReevaluated: number };
+  heapMiB: number;
+}
 
 function np(ns: string, name: string, spec: Record<string, unknown>): KubeObject {
   return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: ns }, spec };
 }
 
-function cluster(): KubeObject[] {
+function cluster({ namespaces: NAMESPACES, podsPerNs: PODS_PER_NS, policiesPerNs: POLICIES_PER_NS }: NetpolSizes): KubeObject[] {
   const objects: KubeObject[] = [];
   for (let n = 0; n < NAMESPACES; n++) {
     const ns = `ns-${n}`;
@@ -48,7 +64,7 @@ function cluster(): KubeObject[] {
   return objects;
 }
 
-function paths(): PathSpec[] {
+function paths({ namespaces: NAMESPACES, paths: PATHS }: NetpolSizes): PathSpec[] {
   const out: PathSpec[] = [];
   for (let i = 0; i < PATHS; i++) {
     const from = `ns-${i % NAMESPACES}`;
@@ -65,31 +81,41 @@ function paths(): PathSpec[] {
   return out;
 }
 
-const objects = cluster();
-const t0 = performance.now();
-const explainer = new PolicyExplainer();
-explainer.load(objects);
-explainer.setPaths(paths());
-const t1 = performance.now();
-const results = explainer.explainAll();
-const t2 = performance.now();
-const counts = explainer.model.counts();
-const verdicts: Record<string, number> = {};
-for (const r of results) verdicts[r.verdict] = (verdicts[r.verdict] ?? 0) + 1;
+/** Builds the cluster, evaluates every path, then times 20 single-policy changes. */
+export function netpolBench(sizes: NetpolSizes): NetpolResult {
+  const objects = cluster(sizes);
+  const t0 = performance.now();
+  const explainer = new PolicyExplainer();
+  explainer.load(objects);
+  explainer.setPaths(paths(sizes));
+  const t1 = performance.now();
+  const results = explainer.explainAll();
+  const t2 = performance.now();
+  const counts = explainer.model.counts();
+  const verdicts: Record<string, number> = {};
+  for (const r of results) verdicts[r.verdict] = (verdicts[r.verdict] ?? 0) + 1;
 
-const changeTimes: number[] = [];
-let touched = 0;
-for (let i = 0; i < 20; i++) {
-  const ns = `ns-${(i * 37) % NAMESPACES}`;
-  const policy = np(ns, 'allow-2', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ port: 8080 + i }] }] });
-  const s = performance.now();
-  touched += explainer.apply({ type: 'upsert', object: policy }).reevaluated.length;
-  changeTimes.push(performance.now() - s);
+  const changeTimes: number[] = [];
+  let touched = 0;
+  for (let i = 0; i < 20; i++) {
+    const ns = `ns-${(i * 37) % sizes.namespaces}`;
+    const policy = np(ns, 'allow-2', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ port: 8080 + i }] }] });
+    const s = performance.now();
+    touched += explainer.apply({ type: 'upsert', object: policy }).reevaluated.length;
+    changeTimes.push(performance.now() - s);
+  }
+  changeTimes.sort((a, b) => a - b);
+  return {
+    model: counts, paths: results.length, verdicts,
+    buildMs: Math.round(t1 - t0), evaluateAllMs: Math.round(t2 - t1),
+    oneChangedPolicy: { medianMs: +changeTimes[10]!.toFixed(2), maxMs: +changeTimes[19]!.toFixed(2), avgPathsReevaluated: touched / 20 },
+    heapMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+  };
 }
-changeTimes.sort((a, b) => a - b);
-console.log(JSON.stringify({
-  model: counts, paths: results.length, verdicts,
-  buildMs: Math.round(t1 - t0), evaluateAllMs: Math.round(t2 - t1),
-  oneChangedPolicy: { medianMs: +changeTimes[10]!.toFixed(2), maxMs: +changeTimes[19]!.toFixed(2), avgPathsReevaluated: touched / 20 },
-  heapMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
-}, null, 2));
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+  console.log(JSON.stringify(netpolBench({
+    namespaces: env('NS', 500), podsPerNs: env('PODS_PER_NS', 10), policiesPerNs: env('POLICIES_PER_NS', 20), paths: env('PATHS', 2000),
+  }), null, 2));
+}

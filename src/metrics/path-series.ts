@@ -13,6 +13,8 @@ interface Tracked {
   info: InfoLabels;
   up: UpLabels;
   lastUp?: boolean;
+  /** The result class pathprobe_path_result holds 1 for (its 12 series exist once set). */
+  lastResult?: string;
 }
 
 /** Labels of pathprobe_path_info for a path. */
@@ -95,7 +97,14 @@ export class PathSeries {
     const name = path.name;
     known.lastUp = up;
     m.pathUp.set(known.up, up ? 1 : 0);
-    for (const result of RESULT_CLASSES) m.pathResult.set({ path: name, result }, result === outcome.result ? 1 : 0);
+    // The state set changes in two series at most: write only those once all 12 exist.
+    if (known.lastResult === undefined) {
+      for (const result of RESULT_CLASSES) m.pathResult.set({ path: name, result }, result === outcome.result ? 1 : 0);
+    } else if (known.lastResult !== outcome.result) {
+      m.pathResult.set({ path: name, result: known.lastResult as ProbeOutcome['result'] }, 0);
+      m.pathResult.set({ path: name, result: outcome.result }, 1);
+    }
+    known.lastResult = outcome.result;
     m.probesTotal.inc({ path: name, result: outcome.result });
     for (const phase of PHASES) {
       const seconds = phase === 'total' ? (outcome.phases.total ?? outcome.durationSeconds) : outcome.phases[phase];

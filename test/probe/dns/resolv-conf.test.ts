@@ -45,3 +45,20 @@ t.test('a missing file yields the defaults; a real file is read', async (t) => {
   t.equal(conf.nameservers[0]?.host, '127.0.0.2');
   t.equal(conf.timeout, 1);
 });
+
+t.test('a changed file is read again; a caller changing its copy does not change the next', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'pathprobe-resolv-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'resolv.conf');
+  await writeFile(file, 'nameserver 127.0.0.2\n');
+  const first = await loadResolvConf(file);
+  first.nameservers[0]!.host = 'mutated';
+  first.search.push('mutated');
+  t.equal((await loadResolvConf(file)).nameservers[0]?.host, '127.0.0.2', 'reused parse is a fresh copy');
+  await writeFile(file, 'nameserver 127.0.0.3\nsearch a.test\n');
+  const changed = await loadResolvConf(file);
+  t.equal(changed.nameservers[0]?.host, '127.0.0.3', 'rewritten file (new size) read again');
+  t.same(changed.search, ['a.test']);
+  await rm(file);
+  t.same(await loadResolvConf(file), RESOLV_DEFAULTS, 'removed file: defaults again');
+});

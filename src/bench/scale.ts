@@ -1,0 +1,196 @@
+// Sections 2–4 on one agent process: scale (10,000 paths at 10 s), accuracy of the processing
+// phase against a target answering after exactly 50 ms under that load, and a catalog reload.
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startAgentProcess, type AgentRunOptions, type AgentProcess } from './agent-process.js';
+import { mixedPaths, pathsOf, writeCatalog, type BenchPath } from './catalog.js';
+import { cpuSeconds, rssBytes } from './proc.js';
+import { bucketDelta, histogramQuantile, parseHistogram, quantile, sumSamples } from './stats.js';
+import { SLOW_TARGET_MS, type Targets } from './targets.js';
+
+export interface ScaleSizes {
+  paths: number;
+  intervalS: number;
+  /** Paths to the 50 ms target, each at 1 s. */
+  accuracyPaths: number;
+  /** Measured window, seconds. */
+  windowS: number;
+  /** Intervals observed on each side of the reload. */
+  reloadWaitIntervals: number;
+}
+
+export interface ScaleResult {
+  paths: number;
+  intervalS: number;
+  windowS: number;
+  probes: number;
+  expectedProbes: number;
+  skipped: number;
+  skippedByReason: Record<string, number>;
+  lagP50Ms: number;
+  lagP99Ms: number;
+  rssMiB: number;
+  peakRssMiB: number;
+  metricsMs: { median: number; max: number };
+  metricsBytes: number;
+  accuracy: { samples: number; errP50Ms: number; errP99Ms: number; errMaxMs: number };
+  /** Diagnosis from the agent's default metrics over the window. */
+  agent: { cpuPercent: number; eventLoopLagMaxMs: number; eventLoopLagP99Ms: number; gcSeconds: Record<string, number> };
+  reload: {
+    applyMs: number;
+    added: number;
+    changed: number;
+    removed: number;
+    unchangedChecked: number;
+    expectedRuns: number;
+    actualRuns: number;
+    lost: number;
+    skippedDuring: number;
+  };
+}
+
+async function timedScrape(url: string): Promise<{ text: string; ms: number; bytes: number }> {
+  const t0 = performance.now();
+  const res = await fetch(`${url}metrics`);
+  const text = await res.text();
+  return { text, ms: performance.now() - t0, bytes: Buffer.byteLength(text) };
+}
+
+/** Collects processing-phase samples of the slow paths until `stop` aborts. */
+async function pollProcessing(agent: AgentProcess, names: string[], stop: AbortSignal): Promise<number[]> {
+  const seen = new Map<string, string>();
+  const samples: number[] = [];
+  const period = 1000 / names.length;
+  let i = 0;
+  while (!stop.aborted) {
+    const name = names[i++ % names.length]!;
+    try {
+      const view = (await (await fetch(`${agent.url}api/v1/paths/${encodeURIComponent(name)}`)).json()) as {
+        lastProbeAt: string | null; result: string | null; phases: Record<string, number>;
+      };
+      if (view.lastProbeAt && view.lastProbeAt !== seen.get(name) && view.result === 'ok' && view.phases.processing !== undefined) {
+        seen.set(name, view.lastProbeAt);
+        samples.push(view.phases.processing * 1000 - SLOW_TARGET_MS);
+      }
+    } catch {
+      // the agent is busy or stopping; the next poll tries again
+    }
+    await sleep(period);
+  }
+  return samples;
+}
+
+interface HistoryView { name: string; history: { at: string }[] }
+
+/** Runs of unchanged paths in [from, to]: expected from their fixed rate, actual from their history. */
+function countRuns(views: HistoryView[], unchanged: Set<string>, from: number, to: number, intervalMs: number) {
+  let expected = 0;
+  let actual = 0;
+  let checked = 0;
+  for (const v of views) {
+    if (!unchanged.has(v.name)) continue;
+    checked++;
+    const times = v.history.map((h) => Date.parse(h.at)).filter((t) => t >= from && t <= to).sort((a, b) => a - b);
+    // One run per interval: the slots between the first and last run seen, and a path with no
+    // run at all in the window lost every slot in it.
+    const runs = times.length === 0 ? Math.floor((to - from) / intervalMs) : Math.round((times.at(-1)! - times[0]!) / intervalMs) + 1;
+    expected += runs;
+    actual += times.length;
+  }
+  return { expected, actual, checked };
+}
+
+/** Sections 2, 3 and 4. */
+export async function scaleBench(sizes: ScaleSizes, targets: Targets, dir: string, agentOptions: AgentRunOptions = {}): Promise<ScaleResult> {
+  const catalog = join(dir, 'scale.yaml');
+  // The accuracy paths count in the total: a catalog file holds at most 10,000 paths.
+  const load = mixedPaths('load', sizes.paths - sizes.accuracyPaths, sizes.intervalS);
+  const slowUrl = `http://127.0.0.1:${targets.slowPort}/`;
+  const slow: BenchPath[] = pathsOf('slow', 'http', sizes.accuracyPaths, 1).map((p) => ({ ...p, to: slowUrl }));
+  writeCatalog(catalog, [...load, ...slow], targets);
+  const agent = await startAgentProcess({ catalog, ...agentOptions });
+  try {
+    const intervalMs = sizes.intervalS * 1000;
+    await sleep(intervalMs * 1.2); // every path has run once
+    const before = await timedScrape(agent.url);
+    const cpu0 = cpuSeconds(agent.pid);
+    const stopPoll = new AbortController();
+    const polling = pollProcessing(agent, slow.map((p) => p.name), stopPoll.signal);
+    await sleep(sizes.windowS * 1000);
+    stopPoll.abort();
+    const cpuPercent = ((cpuSeconds(agent.pid) - cpu0) / sizes.windowS) * 100;
+    const after = await timedScrape(agent.url);
+    const samples = await polling;
+    const rss = rssBytes(agent.pid);
+    const scrapes = [before, after];
+    for (let i = 0; i < 3; i++) scrapes.push(await timedScrape(agent.url));
+    const lag = bucketDelta(parseHistogram(after.text, 'pathprobe_scheduler_lag_seconds'), parseHistogram(before.text, 'pathprobe_scheduler_lag_seconds'));
+    const isLoad = (l: string): boolean => l.includes('path="load-');
+    const probes = sumSamples(after.text, 'pathprobe_probes_total', isLoad) - sumSamples(before.text, 'pathprobe_probes_total', isLoad);
+    const skipped = sumSamples(after.text, 'pathprobe_probes_skipped_total') - sumSamples(before.text, 'pathprobe_probes_skipped_total');
+    const abs = samples.map(Math.abs);
+
+    // Reload: change every 10th path's timeout, drop 1 %, add 1 %; the rest is unchanged.
+    const next: BenchPath[] = [];
+    const unchanged = new Set<string>();
+    load.forEach((p, i) => {
+      if (i % 100 === 1) return;
+      next.push(i % 10 === 0 ? { ...p, intervalS: p.intervalS + 1 } : p);
+      if (i % 10 !== 0) unchanged.add(p.name);
+    });
+    next.push(...mixedPaths('added', Math.ceil(load.length / 100), sizes.intervalS), ...slow);
+    const reloadBefore = await timedScrape(agent.url);
+    const applied = agent.waitForLog(['catalog reloaded', 'catalog reload rejected'], 60_000);
+    const renamedAt = Date.now();
+    writeCatalog(catalog, next, targets);
+    const { line, seenAt } = await applied;
+    if (line.msg !== 'catalog reloaded') throw new Error(`the changed catalog was rejected: ${JSON.stringify(line.errors)}`);
+    await sleep((sizes.reloadWaitIntervals + 0.2) * intervalMs);
+    const reloadAfter = await timedScrape(agent.url);
+    const list = (await (await fetch(`${agent.url}api/v1/paths`)).json()) as { paths: HistoryView[] };
+    const runs = countRuns(list.paths, unchanged, renamedAt - sizes.reloadWaitIntervals * intervalMs, renamedAt + sizes.reloadWaitIntervals * intervalMs, intervalMs);
+    const count = (k: string): number => (Array.isArray(line[k]) ? (line[k] as unknown[]).length : NaN);
+    return {
+      paths: sizes.paths,
+      intervalS: sizes.intervalS,
+      windowS: sizes.windowS,
+      probes,
+      expectedProbes: (load.length * sizes.windowS) / sizes.intervalS,
+      skipped,
+      skippedByReason: Object.fromEntries(['max_in_flight', 'still_running'].map((reason) => {
+        const of = (text: string): number => sumSamples(text, 'pathprobe_probes_skipped_total', (l) => l.includes(`reason="${reason}"`));
+        return [reason, of(after.text) - of(before.text)];
+      })),
+      lagP50Ms: histogramQuantile(lag, 0.5) * 1000,
+      lagP99Ms: histogramQuantile(lag, 0.99) * 1000,
+      rssMiB: rss / 2 ** 20,
+      peakRssMiB: rssBytes(agent.pid, true) / 2 ** 20,
+      metricsMs: { median: quantile(scrapes.map((s) => s.ms), 0.5), max: Math.max(...scrapes.map((s) => s.ms)) },
+      metricsBytes: after.bytes,
+      agent: {
+        cpuPercent,
+        eventLoopLagMaxMs: sumSamples(after.text, 'nodejs_eventloop_lag_max_seconds') * 1000,
+        eventLoopLagP99Ms: sumSamples(after.text, 'nodejs_eventloop_lag_p99_seconds') * 1000,
+        gcSeconds: Object.fromEntries(['major', 'minor', 'incremental', 'weakcb'].map((kind) => {
+          const of = (text: string): number => sumSamples(text, 'nodejs_gc_duration_seconds_sum', (l) => l.includes(`kind="${kind}"`));
+          return [kind, of(after.text) - of(before.text)];
+        })),
+      },
+      accuracy: { samples: samples.length, errP50Ms: quantile(abs, 0.5), errP99Ms: quantile(abs, 0.99), errMaxMs: Math.max(...abs) },
+      reload: {
+        applyMs: seenAt - renamedAt,
+        added: count('added'),
+        changed: count('changed'),
+        removed: count('removed'),
+        unchangedChecked: runs.checked,
+        expectedRuns: runs.expected,
+        actualRuns: runs.actual,
+        lost: runs.expected - runs.actual,
+        skippedDuring: sumSamples(reloadAfter.text, 'pathprobe_probes_skipped_total') - sumSamples(reloadBefore.text, 'pathprobe_probes_skipped_total'),
+      },
+    };
+  } finally {
+    await agent.stop();
+  }
+}

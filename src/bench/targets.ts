@@ -1,0 +1,58 @@
+// The loopback targets the benchmark probes: a TCP server and an HTTP server answering 200 at once
+// (one child process), an HTTP server answering after exactly 50 ms (another, so that load cannot
+// delay its answer; both target-server.ts), and dnsmasq answering bench.test.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { findDnsmasq, startDnsmasq, type Dnsmasq } from './dnsmasq.js';
+
+/** The name dnsmasq answers (A 127.0.0.1). */
+export const DNS_NAME = 'bench.test';
+
+/** How long the slow target holds each request. */
+export const SLOW_TARGET_MS = 50;
+
+export interface Targets {
+  tcpPort: number;
+  httpPort: number;
+  dnsPort: number;
+  slowPort: number;
+  close(): Promise<void>;
+}
+
+/** Starts a target-server.ts child in `mode`; resolves with its ports once it listens. */
+async function startTargetProcess(mode: 'load' | 'slow'): Promise<{ ports: Record<string, number>; close(): Promise<void> }> {
+  const script = fileURLToPath(new URL('./target-server.js', import.meta.url));
+  const child = spawn(process.execPath, [script, mode], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const [line] = (await Promise.race([
+    once(child.stdout!, 'data'),
+    once(child, 'exit').then(() => { throw new Error(`${mode} target process exited`); }),
+  ])) as [Buffer];
+  return {
+    ports: JSON.parse(line.toString()) as Record<string, number>,
+    close: async () => {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Starts every target; throws when dnsmasq is not installed. */
+export async function startTargets(): Promise<Targets> {
+  const binary = findDnsmasq();
+  if (!binary) throw new Error('dnsmasq not found (Debian: apt-get install dnsmasq-base)');
+  const load = await startTargetProcess('load');
+  const slow = await startTargetProcess('slow');
+  const dns: Dnsmasq = await startDnsmasq(binary, [`--address=/${DNS_NAME}/127.0.0.1`, '--cache-size=1000']);
+  return {
+    tcpPort: load.ports.tcp!,
+    httpPort: load.ports.http!,
+    dnsPort: dns.port,
+    slowPort: slow.ports.slow!,
+    close: async () => {
+      await Promise.all([dns.close(), load.close(), slow.close()]);
+    },
+  };
+}
