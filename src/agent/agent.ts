@@ -11,6 +11,7 @@ import { createMetrics, type AgentMetrics } from '../metrics/metrics.js';
 import { PathSeries } from '../metrics/path-series.js';
 import type { ProbeContext, Prober } from '../probe/types.js';
 import type { Clock } from '../schedule/clock.js';
+import { defaultMaxInFlight } from '../schedule/in-flight-cap.js';
 import { Scheduler, type UpdateSummary } from '../schedule/scheduler.js';
 import { buildApp } from '../server/app.js';
 import { listen, type Listening } from '../server/listen.js';
@@ -45,6 +46,7 @@ export interface AgentOptions {
   clock?: Clock;
   /** Epoch ms for timestamps (default Date.now). */
   now?: () => number;
+  /** Cap on probe runs in flight (default: min(1024, soft descriptor limit ÷ 2), 256 if unknown). */
   maxInFlight?: number;
   /** Catalog file watching; false disables it (reload() still works). */
   watch?: false | { debounceMs?: number; pollIntervalMs?: number };
@@ -94,6 +96,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const series = new PathSeries(metrics);
   const status = new StatusStore(options.source === undefined ? {} : { source: options.source });
   const recordResult = createResultFlow({ status, series, logger, now });
+  const maxInFlight = options.maxInFlight ?? defaultMaxInFlight();
   // Out of file descriptors: keep some free for the server and catalog reads (see Scheduler.pressure).
   let warnedAt = -Infinity;
   const outOfDescriptors = () => {
@@ -106,7 +109,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   };
   const scheduler: Scheduler = new Scheduler({
     ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
+    maxInFlight,
     probe: (path, signal) => options.prober(path, { ...options.probeContext, signal }),
     onResult: (path, outcome, timing) => {
       if (outcome.result === 'error' && OUT_OF_DESCRIPTORS.test(outcome.detail)) outOfDescriptors();
@@ -145,7 +148,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   for (const warning of first.warnings) logger.warn({ problem: warning }, 'catalog warning');
   apply(first.paths);
   status.setReady(true);
-  logger.info({ paths: first.paths.length, source: options.source ?? null, catalog: options.catalogPaths }, 'catalog loaded; paths scheduled');
+  logger.info({ paths: first.paths.length, source: options.source ?? null, catalog: options.catalogPaths, maxInFlight }, 'catalog loaded; paths scheduled');
   if (options.source !== undefined && first.paths.length === 0) logger.warn({ source: options.source }, 'the source has no paths');
 
   // A status page rendered for one viewer serves every viewer for a second (it refreshes every 10 s).

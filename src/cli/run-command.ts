@@ -14,6 +14,7 @@ const LEVELS: Level[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 export const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 const USAGE = `Usage: pathprobe run --catalog PATH [--source NAME] [--listen ADDR] [--log-level LEVEL]
+                    [--max-in-flight N]
 
 The agent: probes the paths of one source (every path without --source) on their intervals and
 serves /metrics, /-/healthy, /-/ready, /api/v1/paths and the status page /. The catalog is
@@ -25,6 +26,8 @@ Options:
   --source NAME      run only this source's paths
   --listen ADDR      host:port to serve on (default ${DEFAULT_LISTEN})
   --log-level LEVEL  ${LEVELS.join(', ')} (default info); debug logs every probe
+  --max-in-flight N  most probes running at once (default: min(1024, half the soft
+                     open-files limit), 256 when the limit cannot be read; logged at start)
 
 Logs are JSON lines on stdout. Exit status: 0 after SIGTERM/SIGINT, 2 on a usage, catalog or listen error.`;
 
@@ -32,6 +35,13 @@ Logs are JSON lines on stdout. Exit status: 0 after SIGTERM/SIGINT, 2 on a usage
 export function createLogger(io: CommandIO, level: string): Logger {
   if (!(LEVELS as string[]).includes(level)) throw new UsageError(`--log-level must be one of ${LEVELS.join(', ')}`);
   return pino({ level, base: { name: 'pathprobe' }, timestamp: pino.stdTimeFunctions.isoTime }, io.stdout);
+}
+
+function parseMaxInFlight(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1) throw new UsageError('--max-in-flight must be a whole number ≥ 1');
+  return n;
 }
 
 /** Runs an agent until io.stopSignal aborts; shared by `run` and `demo`. */
@@ -58,15 +68,18 @@ export function createRunCommand(loadDeps: () => Promise<CheckDeps>): Command {
         source: { type: 'string' },
         listen: { type: 'string', default: DEFAULT_LISTEN },
         'log-level': { type: 'string', default: 'info' },
+        'max-in-flight': { type: 'string' },
       });
       const catalogPaths = required('run', 'catalog', values.catalog);
       const logger = createLogger(io, values['log-level']);
+      const maxInFlight = parseMaxInFlight(values['max-in-flight']);
       const deps = await loadDeps();
       return runAgentUntilStopped({
         catalogPaths,
         ...(values.source === undefined ? {} : { source: values.source }),
         listen: values.listen,
         logger,
+        ...(maxInFlight === undefined ? {} : { maxInFlight }),
         ...deps,
       }, io);
     },
