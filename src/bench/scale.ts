@@ -8,6 +8,7 @@ import { mixedPaths, pathsOf, writeCatalog, type BenchPath } from './catalog.js'
 import { cpuSeconds, rssBytes } from './proc.js';
 import { bucketDelta, histogramQuantile, parseHistogram, quantile, sumSamples } from './stats.js';
 import { SLOW_TARGET_MS, type Targets } from './targets.js';
+import { SKIP_REASONS } from '../schedule/scheduler.js';
 
 export interface ScaleSizes {
   paths: number;
@@ -47,6 +48,7 @@ export interface ScaleResult {
     actualRuns: number;
     lost: number;
     skippedDuring: number;
+    skippedDuringByReason: Record<string, number>;
   };
 }
 
@@ -99,6 +101,14 @@ function countRuns(views: HistoryView[], unchanged: Set<string>, from: number, t
     actual += times.length;
   }
   return { expected, actual, checked };
+}
+
+/** pathprobe_probes_skipped_total between two scrapes, by reason. */
+function skippedByReason(before: string, after: string): Record<string, number> {
+  return Object.fromEntries(SKIP_REASONS.map((reason) => {
+    const of = (text: string): number => sumSamples(text, 'pathprobe_probes_skipped_total', (l) => l.includes(`reason="${reason}"`));
+    return [reason, of(after) - of(before)];
+  }));
 }
 
 /** Sections 2, 3 and 4. */
@@ -158,10 +168,7 @@ export async function scaleBench(sizes: ScaleSizes, targets: Targets, dir: strin
       probes,
       expectedProbes: (load.length * sizes.windowS) / sizes.intervalS,
       skipped,
-      skippedByReason: Object.fromEntries(['max_in_flight', 'still_running'].map((reason) => {
-        const of = (text: string): number => sumSamples(text, 'pathprobe_probes_skipped_total', (l) => l.includes(`reason="${reason}"`));
-        return [reason, of(after.text) - of(before.text)];
-      })),
+      skippedByReason: skippedByReason(before.text, after.text),
       lagP50Ms: histogramQuantile(lag, 0.5) * 1000,
       lagP99Ms: histogramQuantile(lag, 0.99) * 1000,
       rssMiB: rss / 2 ** 20,
@@ -188,6 +195,7 @@ export async function scaleBench(sizes: ScaleSizes, targets: Targets, dir: strin
         actualRuns: runs.actual,
         lost: runs.expected - runs.actual,
         skippedDuring: sumSamples(reloadAfter.text, 'pathprobe_probes_skipped_total') - sumSamples(reloadBefore.text, 'pathprobe_probes_skipped_total'),
+        skippedDuringByReason: skippedByReason(reloadBefore.text, reloadAfter.text),
       },
     };
   } finally {
