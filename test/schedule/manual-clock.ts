@@ -36,6 +36,11 @@ export class ManualClock implements Clock {
     return this.pending.length;
   }
 
+  /** Moves time forward by `ms` without firing anything (an event loop blocked); advance() then fires the overdue timers. */
+  stall(ms: number): void {
+    this.time += ms;
+  }
+
   /** Moves time forward by `ms`, firing every timer due on the way at its own time. */
   async advance(ms: number): Promise<void> {
     const target = this.time + ms;

@@ -227,3 +227,31 @@ t.test('a prober that throws becomes an error outcome', async (t) => {
   t.match(rec.results[0]!.outcome.detail, /boom/);
   await stopOn(clock, scheduler);
 });
+
+t.test('a slot reached late runs late (lag recorded); only slots whose successor is already due count as missed', async (t) => {
+  const clock = new ManualClock();
+  const { probe } = clockProbe(clock, () => 10);
+  const rec = recorder();
+  const skips: { reason: SkipReason; count: number }[] = [];
+  const scheduler = new Scheduler({ clock, probe, ...rec.hooks, onSkip: (_p, reason, count) => skips.push({ reason, count }) });
+  scheduler.update([makePath('a', { intervalMs: 1000, timeoutMs: 900 })]);
+  const first = scheduler.nextStartOf('a')!;
+  await clock.advance(first - clock.now() - 1);
+  clock.stall(401); // the loop is blocked across the slot, for less than an interval
+  await clock.advance(0);
+  t.equal(rec.starts.length, 1, 'the slot still runs');
+  t.same(rec.starts[0]!.timing, { plannedAt: first, startedAt: first + 400, lagMs: 400 }, 'late, with its lag');
+  t.same(skips, [], 'nothing skipped');
+  t.equal(scheduler.nextStartOf('a'), first + 1000, 'the next slot stays on the grid');
+
+  clock.stall(first + 1000 - clock.now() + 2500); // blocked past the next two slots' successors
+  await clock.advance(0);
+  t.equal(rec.starts.length, 2);
+  t.same(rec.starts[1]!.timing, { plannedAt: first + 1000, startedAt: first + 3500, lagMs: 2500 }, 'the oldest due slot runs late');
+  t.same(skips, [{ reason: 'missed', count: 2 }], 'the two slots already overtaken are counted missed');
+  t.equal(scheduler.nextStartOf('a'), first + 4000, 'still on the grid');
+  await clock.advance(600);
+  t.equal(rec.starts.length, 3);
+  t.equal(rec.starts[2]!.timing.lagMs, 0, 'back on time');
+  await stopOn(clock, scheduler);
+});
