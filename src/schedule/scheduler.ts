@@ -74,6 +74,9 @@ type Event = { kind: 'start'; entry: Entry; generation: number } | { kind: 'dead
 /** Default cap on runs in flight. */
 export const DEFAULT_MAX_IN_FLIGHT = 256;
 
+/** Most planned starts handled in one turn of the event loop; a larger burst continues on the next. */
+export const STARTS_PER_TURN = 100;
+
 /** Runs kept free below the in-flight count when the process runs out of a resource (descriptors). */
 export const PRESSURE_HEADROOM = 8;
 /** Quiet time after the last shortage before the lowered cap grows again, by one run a second. */
@@ -246,12 +249,16 @@ export class Scheduler {
     this.timer = undefined;
     this.armedAt = undefined;
     const now = this.clock.now();
+    let starts = 0;
     for (let at = this.heap.peekKey(); at !== undefined && at <= now; at = this.heap.peekKey()) {
       const event = this.heap.pop()!;
       if (event.kind === 'deadline') {
         if (!event.run.settled) event.run.controller.abort(new DOMException('probe deadline', 'TimeoutError'));
       } else {
         this.due(event.entry, event.generation, at);
+        // After a pause many slots are due at once: the rest wait for the next turn of the loop
+        // (a 0 ms timer), so I/O and finished probes are served between slices of the burst.
+        if (++starts >= STARTS_PER_TURN) break;
       }
     }
     this.arm();

@@ -32,6 +32,9 @@ export class ManualClock implements Clock {
     this.pending = this.pending.filter((p) => p.id !== (handle as unknown as number));
   }
 
+  /** Timer callbacks fired so far. */
+  fired = 0;
+
   get timerCount(): number {
     return this.pending.length;
   }
@@ -51,6 +54,7 @@ export class ManualClock implements Clock {
       if (!first || first.at > target) break;
       this.pending.shift();
       this.time = Math.max(this.time, first.at);
+      this.fired++;
       first.callback();
       await flushIo();
     }

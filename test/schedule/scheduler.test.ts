@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { PathSpec } from '../../src/catalog/types.js';
 import type { ProbeOutcome } from '../../src/probe/types.js';
-import { Scheduler, type RunTiming, type SkipReason } from '../../src/schedule/scheduler.js';
+import { Scheduler, STARTS_PER_TURN, type RunTiming, type SkipReason } from '../../src/schedule/scheduler.js';
 import { phaseOffsetMs } from '../../src/schedule/jitter.js';
 import { ManualClock } from './manual-clock.js';
 import { makePath } from '../fixtures/path-spec.js';
@@ -253,5 +253,20 @@ t.test('a slot reached late runs late (lag recorded); only slots whose successor
   await clock.advance(600);
   t.equal(rec.starts.length, 3);
   t.equal(rec.starts[2]!.timing.lagMs, 0, 'back on time');
+  await stopOn(clock, scheduler);
+});
+
+t.test('a burst of due slots starts in slices of STARTS_PER_TURN, each on its own timer turn', async (t) => {
+  const clock = new ManualClock();
+  const { probe } = clockProbe(clock, () => 10);
+  const turns: number[] = [];
+  const scheduler = new Scheduler({ clock, probe, onResult: () => undefined, onStart: () => turns.push(clock.fired), maxInFlight: 10_000 });
+  const paths = Array.from({ length: 350 }, (_, i) => makePath(`burst-${i}`, { intervalMs: 10_000, timeoutMs: 900 }));
+  scheduler.update(paths);
+  clock.stall(9_999); // the loop was blocked while every first slot fell due
+  await clock.advance(0);
+  t.equal(turns.length, 350, 'every slot runs, late');
+  const perTurn = [...turns.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<number, number>()).values()];
+  t.same(perTurn, [STARTS_PER_TURN, STARTS_PER_TURN, STARTS_PER_TURN, 50], 'in slices');
   await stopOn(clock, scheduler);
 });
