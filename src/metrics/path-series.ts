@@ -5,16 +5,43 @@ import { RESULT_CLASSES } from '../classify/result-class.js';
 import { PHASES } from '../probe/phases.js';
 import type { ProbeOutcome } from '../probe/types.js';
 import type { AgentMetrics, PathInfoLabel, PathUpLabel } from './metrics.js';
+import { SeriesSlot } from './series-slot.js';
 
 type InfoLabels = Record<PathInfoLabel, string>;
 type UpLabels = Record<PathUpLabel, string>;
 
+/** A path's series, written in place (one labels object per series, no garbage per probe). */
 interface Tracked {
   info: InfoLabels;
   up: UpLabels;
+  upSlot: SeriesSlot;
   lastUp?: boolean;
-  /** The result class pathprobe_path_result holds 1 for (its 12 series exist once set). */
-  lastResult?: string;
+  /** Index in RESULT_CLASSES of the class pathprobe_path_result holds 1 for (its 12 series exist once set). */
+  lastResult?: number;
+  /** pathprobe_path_result and pathprobe_probes_total per RESULT_CLASSES index (labels shared). */
+  result: SeriesSlot[];
+  total: SeriesSlot[];
+  /** pathprobe_probe_phase_seconds per PHASES index. */
+  phase: SeriesSlot[];
+  lastProbe: SeriesSlot;
+  lastSuccess: SeriesSlot;
+  interval: SeriesSlot;
+}
+
+function track(m: AgentMetrics, name: string, info: InfoLabels, up: UpLabels): Tracked {
+  const byPath = { path: name };
+  const resultLabels = RESULT_CLASSES.map((result) => ({ path: name, result }));
+  return {
+    info,
+    up,
+    upSlot: new SeriesSlot(m.pathUp, up),
+    result: resultLabels.map((l) => new SeriesSlot(m.pathResult, l)),
+    total: resultLabels.map((l) => new SeriesSlot(m.probesTotal, l)),
+    phase: PHASES.map((phase) => new SeriesSlot(m.probePhaseSeconds, { path: name, phase })),
+    lastProbe: new SeriesSlot(m.pathLastProbeTimestampSeconds, byPath),
+    lastSuccess: new SeriesSlot(m.pathLastSuccessTimestampSeconds, byPath),
+    interval: new SeriesSlot(m.pathIntervalSeconds, byPath),
+  };
 }
 
 /** Labels of pathprobe_path_info for a path. */
@@ -68,22 +95,25 @@ export class PathSeries {
       const info = pathInfoLabels(path);
       const up = pathUpLabels(path);
       const known = this.tracked.get(path.name);
-      m.pathIntervalSeconds.set({ path: path.name }, path.intervalMs / 1000);
       if (!known) {
-        for (const result of RESULT_CLASSES) m.probesTotal.inc({ path: path.name, result }, 0);
+        const fresh = track(m, path.name, info, up);
+        fresh.interval.set(path.intervalMs / 1000);
+        for (const total of fresh.total) total.add(0);
         m.pathInfo.set(info, 1);
-        this.tracked.set(path.name, { info, up });
+        this.tracked.set(path.name, fresh);
         continue;
       }
+      known.interval.set(path.intervalMs / 1000);
       if (!sameLabels(known.info, info)) {
         m.pathInfo.remove(known.info);
         m.pathInfo.set(info, 1);
         known.info = info;
       }
       if (!sameLabels(known.up, up)) {
-        m.pathUp.remove(known.up);
-        if (known.lastUp !== undefined) m.pathUp.set(up, known.lastUp ? 1 : 0);
+        known.upSlot.remove();
         known.up = up;
+        known.upSlot = new SeriesSlot(m.pathUp, up);
+        if (known.lastUp !== undefined) known.upSlot.set(known.lastUp ? 1 : 0);
       }
     }
     m.catalogPaths.set(this.tracked.size);
@@ -93,28 +123,28 @@ export class PathSeries {
   recordResult(path: PathSpec, outcome: ProbeOutcome, up: boolean, atMs: number): void {
     const known = this.tracked.get(path.name);
     if (!known) return;
-    const m = this.metrics;
-    const name = path.name;
     known.lastUp = up;
-    m.pathUp.set(known.up, up ? 1 : 0);
+    known.upSlot.set(up ? 1 : 0);
+    const resultIndex = RESULT_CLASSES.indexOf(outcome.result);
     // The state set changes in two series at most: write only those once all 12 exist.
     if (known.lastResult === undefined) {
-      for (const result of RESULT_CLASSES) m.pathResult.set({ path: name, result }, result === outcome.result ? 1 : 0);
-    } else if (known.lastResult !== outcome.result) {
-      m.pathResult.set({ path: name, result: known.lastResult as ProbeOutcome['result'] }, 0);
-      m.pathResult.set({ path: name, result: outcome.result }, 1);
+      for (let i = 0; i < known.result.length; i++) known.result[i]!.set(i === resultIndex ? 1 : 0);
+    } else if (known.lastResult !== resultIndex) {
+      known.result[known.lastResult]!.set(0);
+      known.result[resultIndex]!.set(1);
     }
-    known.lastResult = outcome.result;
-    m.probesTotal.inc({ path: name, result: outcome.result });
-    for (const phase of PHASES) {
+    known.lastResult = resultIndex;
+    known.total[resultIndex]!.add(1);
+    for (let i = 0; i < PHASES.length; i++) {
+      const phase = PHASES[i]!;
       const seconds = phase === 'total' ? (outcome.phases.total ?? outcome.durationSeconds) : outcome.phases[phase];
       // A phase the probe never reached must not keep the value of an earlier probe.
-      if (seconds === undefined) m.probePhaseSeconds.remove({ path: name, phase });
-      else m.probePhaseSeconds.set({ path: name, phase }, seconds);
+      if (seconds === undefined) known.phase[i]!.remove();
+      else known.phase[i]!.set(seconds);
     }
-    m.probeDurationSeconds.observe({ check: path.check, result: outcome.result }, outcome.durationSeconds);
-    m.pathLastProbeTimestampSeconds.set({ path: name }, atMs / 1000);
-    if (up) m.pathLastSuccessTimestampSeconds.set({ path: name }, atMs / 1000);
+    this.metrics.probeDurationSeconds.observe({ check: path.check, result: outcome.result }, outcome.durationSeconds);
+    known.lastProbe.set(atMs / 1000);
+    if (up) known.lastSuccess.set(atMs / 1000);
   }
 
   private remove(name: string): void {
@@ -122,15 +152,11 @@ export class PathSeries {
     if (!known) return;
     const m = this.metrics;
     m.pathInfo.remove(known.info);
-    m.pathUp.remove(known.up);
-    for (const result of RESULT_CLASSES) {
-      m.pathResult.remove({ path: name, result });
-      m.probesTotal.remove({ path: name, result });
-    }
-    for (const phase of PHASES) m.probePhaseSeconds.remove({ path: name, phase });
-    m.pathLastProbeTimestampSeconds.remove({ path: name });
-    m.pathLastSuccessTimestampSeconds.remove({ path: name });
-    m.pathIntervalSeconds.remove({ path: name });
+    known.upSlot.remove();
+    for (const slot of [...known.result, ...known.total, ...known.phase]) slot.remove();
+    known.lastProbe.remove();
+    known.lastSuccess.remove();
+    known.interval.remove();
     this.tracked.delete(name);
   }
 }
