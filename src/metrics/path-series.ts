@@ -5,43 +5,48 @@ import { RESULT_CLASSES } from '../classify/result-class.js';
 import { PHASES } from '../probe/phases.js';
 import type { ProbeOutcome } from '../probe/types.js';
 import type { AgentMetrics, PathInfoLabel, PathUpLabel } from './metrics.js';
-import { SeriesSlot } from './series-slot.js';
+import { SeriesTable, type SeriesRow } from './series-slot.js';
 
 type InfoLabels = Record<PathInfoLabel, string>;
 type UpLabels = Record<PathUpLabel, string>;
 
-/** A path's series, written in place (one labels object per series, no garbage per probe). */
+/** A path's series, written in place through a row of the series table (layout below). */
 interface Tracked {
   info: InfoLabels;
   up: UpLabels;
-  upSlot: SeriesSlot;
+  row: SeriesRow;
   lastUp?: boolean;
   /** Index in RESULT_CLASSES of the class pathprobe_path_result holds 1 for (its 12 series exist once set). */
   lastResult?: number;
-  /** pathprobe_path_result and pathprobe_probes_total per RESULT_CLASSES index (labels shared). */
-  result: SeriesSlot[];
-  total: SeriesSlot[];
-  /** pathprobe_probe_phase_seconds per PHASES index. */
-  phase: SeriesSlot[];
-  lastProbe: SeriesSlot;
-  lastSuccess: SeriesSlot;
-  interval: SeriesSlot;
 }
 
-function track(m: AgentMetrics, name: string, info: InfoLabels, up: UpLabels): Tracked {
+// Slots of a path's row: up, path_result × RESULT_CLASSES, probes_total × RESULT_CLASSES,
+// phase_seconds × PHASES, last probe, last success, interval.
+const UP = 0;
+const RESULT = 1;
+const TOTAL = RESULT + RESULT_CLASSES.length;
+const PHASE = TOTAL + RESULT_CLASSES.length;
+const LAST_PROBE = PHASE + PHASES.length;
+const LAST_SUCCESS = LAST_PROBE + 1;
+const INTERVAL = LAST_PROBE + 2;
+
+function seriesTable(m: AgentMetrics): SeriesTable {
+  return new SeriesTable([
+    m.pathUp,
+    ...RESULT_CLASSES.map(() => m.pathResult),
+    ...RESULT_CLASSES.map(() => m.probesTotal),
+    ...PHASES.map(() => m.probePhaseSeconds),
+    m.pathLastProbeTimestampSeconds,
+    m.pathLastSuccessTimestampSeconds,
+    m.pathIntervalSeconds,
+  ]);
+}
+
+/** A path's row labels: one object per series, shared where two metrics have the same labels. */
+function rowLabels(name: string, up: UpLabels): Record<string, string>[] {
+  const byResult = RESULT_CLASSES.map((result) => ({ path: name, result }));
   const byPath = { path: name };
-  const resultLabels = RESULT_CLASSES.map((result) => ({ path: name, result }));
-  return {
-    info,
-    up,
-    upSlot: new SeriesSlot(m.pathUp, up),
-    result: resultLabels.map((l) => new SeriesSlot(m.pathResult, l)),
-    total: resultLabels.map((l) => new SeriesSlot(m.probesTotal, l)),
-    phase: PHASES.map((phase) => new SeriesSlot(m.probePhaseSeconds, { path: name, phase })),
-    lastProbe: new SeriesSlot(m.pathLastProbeTimestampSeconds, byPath),
-    lastSuccess: new SeriesSlot(m.pathLastSuccessTimestampSeconds, byPath),
-    interval: new SeriesSlot(m.pathIntervalSeconds, byPath),
-  };
+  return [up, ...byResult, ...byResult, ...PHASES.map((phase) => ({ path: name, phase })), byPath, byPath, byPath];
 }
 
 /** Labels of pathprobe_path_info for a path. */
@@ -79,8 +84,11 @@ const sameLabels = (a: Record<string, string>, b: Record<string, string>): boole
 /** Keeps the per-path series in step with the catalog and the results. */
 export class PathSeries {
   private readonly tracked = new Map<string, Tracked>();
+  private readonly table: SeriesTable;
 
-  constructor(private readonly metrics: AgentMetrics) {}
+  constructor(private readonly metrics: AgentMetrics) {
+    this.table = seriesTable(metrics);
+  }
 
   /**
    * Applies the paths this agent runs: new paths get their info series and zeroed counters
@@ -96,24 +104,24 @@ export class PathSeries {
       const up = pathUpLabels(path);
       const known = this.tracked.get(path.name);
       if (!known) {
-        const fresh = track(m, path.name, info, up);
-        fresh.interval.set(path.intervalMs / 1000);
-        for (const total of fresh.total) total.add(0);
+        const row = this.table.row(rowLabels(path.name, up));
+        this.table.set(row, INTERVAL, path.intervalMs / 1000);
+        for (let i = 0; i < RESULT_CLASSES.length; i++) this.table.add(row, TOTAL + i, 0);
         m.pathInfo.set(info, 1);
-        this.tracked.set(path.name, fresh);
+        this.tracked.set(path.name, { info, up, row });
         continue;
       }
-      known.interval.set(path.intervalMs / 1000);
+      this.table.set(known.row, INTERVAL, path.intervalMs / 1000);
       if (!sameLabels(known.info, info)) {
         m.pathInfo.remove(known.info);
         m.pathInfo.set(info, 1);
         known.info = info;
       }
       if (!sameLabels(known.up, up)) {
-        known.upSlot.remove();
+        this.table.remove(known.row, UP);
         known.up = up;
-        known.upSlot = new SeriesSlot(m.pathUp, up);
-        if (known.lastUp !== undefined) known.upSlot.set(known.lastUp ? 1 : 0);
+        known.row.labels[UP] = up;
+        if (known.lastUp !== undefined) this.table.set(known.row, UP, known.lastUp ? 1 : 0);
       }
     }
     m.catalogPaths.set(this.tracked.size);
@@ -123,28 +131,30 @@ export class PathSeries {
   recordResult(path: PathSpec, outcome: ProbeOutcome, up: boolean, atMs: number): void {
     const known = this.tracked.get(path.name);
     if (!known) return;
+    const { table } = this;
+    const row = known.row;
     known.lastUp = up;
-    known.upSlot.set(up ? 1 : 0);
+    table.set(row, UP, up ? 1 : 0);
     const resultIndex = RESULT_CLASSES.indexOf(outcome.result);
     // The state set changes in two series at most: write only those once all 12 exist.
     if (known.lastResult === undefined) {
-      for (let i = 0; i < known.result.length; i++) known.result[i]!.set(i === resultIndex ? 1 : 0);
+      for (let i = 0; i < RESULT_CLASSES.length; i++) table.set(row, RESULT + i, i === resultIndex ? 1 : 0);
     } else if (known.lastResult !== resultIndex) {
-      known.result[known.lastResult]!.set(0);
-      known.result[resultIndex]!.set(1);
+      table.set(row, RESULT + known.lastResult, 0);
+      table.set(row, RESULT + resultIndex, 1);
     }
     known.lastResult = resultIndex;
-    known.total[resultIndex]!.add(1);
+    table.add(row, TOTAL + resultIndex, 1);
     for (let i = 0; i < PHASES.length; i++) {
       const phase = PHASES[i]!;
       const seconds = phase === 'total' ? (outcome.phases.total ?? outcome.durationSeconds) : outcome.phases[phase];
       // A phase the probe never reached must not keep the value of an earlier probe.
-      if (seconds === undefined) known.phase[i]!.remove();
-      else known.phase[i]!.set(seconds);
+      if (seconds === undefined) table.remove(row, PHASE + i);
+      else table.set(row, PHASE + i, seconds);
     }
     this.metrics.probeDurationSeconds.observe({ check: path.check, result: outcome.result }, outcome.durationSeconds);
-    known.lastProbe.set(atMs / 1000);
-    if (up) known.lastSuccess.set(atMs / 1000);
+    table.set(row, LAST_PROBE, atMs / 1000);
+    if (up) table.set(row, LAST_SUCCESS, atMs / 1000);
   }
 
   private remove(name: string): void {
@@ -152,11 +162,7 @@ export class PathSeries {
     if (!known) return;
     const m = this.metrics;
     m.pathInfo.remove(known.info);
-    known.upSlot.remove();
-    for (const slot of [...known.result, ...known.total, ...known.phase]) slot.remove();
-    known.lastProbe.remove();
-    known.lastSuccess.remove();
-    known.interval.remove();
+    for (let i = 0; i < known.row.labels.length; i++) this.table.remove(known.row, i);
     this.tracked.delete(name);
   }
 }

@@ -1,5 +1,5 @@
-// Writes to one series of a prom-client gauge or counter in place: the series' entry in the
-// metric's hashMap is looked up once and then its value is set directly. prom-client's own
+// Writes to labelled series of prom-client gauges and counters in place: each series' entry in
+// its metric's hashMap is looked up once and then its value is set directly. prom-client's own
 // set()/inc() build a hash string, and set() a new {value, labels} entry, on every write: at
 // 10,000 paths and 1,000 probes/s that garbage (young-generation GC copying) drove the
 // scheduler-lag tail. The exposition is unchanged: same entries, same labels, same values.
@@ -24,53 +24,73 @@ export function seriesHash(labels: Record<string, string | number>): string {
   return hash;
 }
 
+/** One owner's series (a path's): slot i is a series of the table's metric i. */
+export interface SeriesRow {
+  /** Per slot; the object is the one prom-client keeps (one per series, not one per write). */
+  readonly labels: Record<string, string | number>[];
+  /** Per slot: the live entry, once found. */
+  readonly entries: (SeriesEntry | undefined)[];
+  generation: number;
+}
+
 /**
- * A handle on one labelled series. `labels` is kept and shared with prom-client's entry (one
- * object per series, not one per write). The entry is re-found after a remove() or a reset of
- * the metric (its hashMap replaced).
+ * A fixed layout of metrics (slot i writes to metrics[i]) shared by many rows, so a row costs
+ * two small arrays. Entries found before a metric was reset (its hashMap replaced) are dropped.
  */
-export class SeriesSlot {
-  private entry: SeriesEntry | undefined;
-  private map: Record<string, SeriesEntry> | undefined;
+export class SeriesTable {
+  private readonly maps: Record<string, SeriesEntry>[];
+  private generation = 0;
 
-  constructor(
-    private readonly metric: Plain,
-    readonly labels: Record<string, string | number>,
-  ) {}
+  constructor(private readonly metrics: readonly Plain[]) {
+    this.maps = metrics.map(hashMapOf);
+  }
 
-  /** Sets the series to `value` (creates it when absent). */
-  set(value: number): void {
-    const entry = this.live();
+  row(labels: Record<string, string | number>[]): SeriesRow {
+    if (labels.length !== this.metrics.length) throw new Error(`a row has ${this.metrics.length} slots`);
+    return { labels, entries: labels.map(() => undefined), generation: this.generation };
+  }
+
+  /** Sets slot i to `value` (creates the series when absent). */
+  set(row: SeriesRow, i: number, value: number): void {
+    const entry = this.live(row, i);
     if (entry) entry.value = value;
-    else this.create(value);
+    else this.create(row, i, value);
   }
 
-  /** Adds `delta` (a counter's inc; creates the series at `delta` when absent). */
-  add(delta: number): void {
-    const entry = this.live();
+  /** Adds `delta` to slot i (a counter's inc; creates the series at `delta` when absent). */
+  add(row: SeriesRow, i: number, delta: number): void {
+    const entry = this.live(row, i);
     if (entry) entry.value += delta;
-    else this.create(delta);
+    else this.create(row, i, delta);
   }
 
-  /** Removes the series from the exposition. */
-  remove(): void {
-    if (this.entry === undefined && this.map === hashMapOf(this.metric)) return;
-    this.metric.remove(this.labels);
-    this.entry = undefined;
-    this.map = hashMapOf(this.metric);
+  /** Removes slot i's series from the exposition. */
+  remove(row: SeriesRow, i: number): void {
+    this.live(row, i);
+    this.metrics[i]!.remove(row.labels[i]!);
+    row.entries[i] = undefined;
   }
 
-  private live(): SeriesEntry | undefined {
-    return this.map === hashMapOf(this.metric) ? this.entry : undefined;
+  private live(row: SeriesRow, i: number): SeriesEntry | undefined {
+    const map = hashMapOf(this.metrics[i]!);
+    if (map !== this.maps[i]) {
+      this.maps[i] = map;
+      this.generation++;
+    }
+    if (row.generation !== this.generation) {
+      row.entries.fill(undefined);
+      row.generation = this.generation;
+    }
+    return row.entries[i];
   }
 
-  private create(value: number): void {
-    if (typeof (this.metric as Gauge<string>).set === 'function') (this.metric as Gauge<string>).set(this.labels, value);
-    else (this.metric as Counter<string>).inc(this.labels, value);
-    const map = hashMapOf(this.metric);
-    const entry = map[seriesHash(this.labels)];
-    if (entry === undefined) throw new Error(`series ${JSON.stringify(this.labels)} not found after a write`);
-    this.entry = entry;
-    this.map = map;
+  private create(row: SeriesRow, i: number, value: number): void {
+    const metric = this.metrics[i]!;
+    const labels = row.labels[i]!;
+    if (typeof (metric as Gauge<string>).set === 'function') (metric as Gauge<string>).set(labels, value);
+    else (metric as Counter<string>).inc(labels, value);
+    const entry = hashMapOf(metric)[seriesHash(labels)];
+    if (entry === undefined) throw new Error(`series ${JSON.stringify(labels)} not found after a write`);
+    row.entries[i] = entry;
   }
 }

@@ -2,7 +2,7 @@
 import t from 'tap';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { FastRegistry } from '../../src/metrics/fast-registry.js';
-import { SeriesSlot, seriesHash } from '../../src/metrics/series-slot.js';
+import { SeriesTable, seriesHash } from '../../src/metrics/series-slot.js';
 
 function metrics(registry: Registry): { gauge: Gauge<'path' | 'phase'>; counter: Counter<'path' | 'result'> } {
   const registers = [registry];
@@ -17,10 +17,15 @@ t.test('slot writes give the text of prom-client writes, through removal and res
   const fast = new FastRegistry();
   const a = metrics(plain);
   const b = metrics(fast);
-  const connect = new SeriesSlot(b.gauge, { path: 'p"\\', phase: 'connect' });
-  const total = new SeriesSlot(b.gauge, { path: 'p"\\', phase: 'total' });
-  const ok = new SeriesSlot(b.counter, { path: 'p"\\', result: 'ok' });
-  const timeout = new SeriesSlot(b.counter, { path: 'p"\\', result: 'timeout' });
+  const table = new SeriesTable([b.gauge, b.gauge, b.counter, b.counter]);
+  const row = table.row([{ path: 'p"\\', phase: 'connect' }, { path: 'p"\\', phase: 'total' }, { path: 'p"\\', result: 'ok' }, { path: 'p"\\', result: 'timeout' }]);
+  const slot = (i: number) => ({
+    labels: row.labels[i]!,
+    set: (v: number) => table.set(row, i, v),
+    add: (v: number) => table.add(row, i, v),
+    remove: () => table.remove(row, i),
+  });
+  const [connect, total, ok, timeout] = [slot(0), slot(1), slot(2), slot(3)];
 
   a.counter.inc({ path: 'p"\\', result: 'ok' }, 0);
   ok.add(0);
