@@ -2,8 +2,9 @@
 // history. Written by the result flow, read by the server through StatusReader.
 import type { PathSpec } from '../catalog/types.js';
 import type { ProbeOutcome } from '../probe/types.js';
-import type { PathState, PathStatus, StatusReader } from './path-status.js';
+import type { HistoryEntry, PathState, PathStatus, StatusReader } from './path-status.js';
 import { behavedAsDeclared } from './judge.js';
+import { HistoryRing } from './history-ring.js';
 
 /** Default number of results kept per path. */
 export const DEFAULT_HISTORY_LIMIT = 60;
@@ -27,9 +28,26 @@ export function deriveState(status: PathStatus, control: PathStatus | undefined)
   return 'up';
 }
 
+/** A path's status as the store keeps it: the history is read from a compact ring (built per read). */
+class StoredStatus implements PathStatus {
+  state: PathState = 'pending';
+  last?: PathStatus['last'];
+  lastChangeAt?: number;
+  lastSuccessAt?: number;
+  readonly ring: HistoryRing;
+
+  constructor(public spec: PathSpec, historyLimit: number) {
+    this.ring = new HistoryRing(historyLimit);
+  }
+
+  get history(): HistoryEntry[] {
+    return this.ring.entries();
+  }
+}
+
 /** In-memory status of every scheduled path. */
 export class StatusStore implements StatusReader {
-  private statuses = new Map<string, PathStatus>();
+  private statuses = new Map<string, StoredStatus>();
   /** control path name → the blocked paths it controls. */
   private dependents = new Map<string, PathStatus[]>();
   private isReady = false;
@@ -66,7 +84,7 @@ export class StatusStore implements StatusReader {
    * (a blocked path whose control appeared or vanished).
    */
   setCatalog(paths: readonly PathSpec[], atMs: number): StateChange[] {
-    const next = new Map<string, PathStatus>();
+    const next = new Map<string, StoredStatus>();
     for (const spec of paths) {
       if (next.has(spec.name)) continue;
       const known = this.statuses.get(spec.name);
@@ -75,7 +93,7 @@ export class StatusStore implements StatusReader {
         if (known.last) known.last.up = behavedAsDeclared(spec.expect, known.last.outcome.result);
         next.set(spec.name, known);
       } else {
-        next.set(spec.name, { spec, state: 'pending', history: [] });
+        next.set(spec.name, new StoredStatus(spec, this.historyLimit));
       }
     }
     this.statuses = next;
@@ -97,15 +115,18 @@ export class StatusStore implements StatusReader {
     const status = this.statuses.get(spec.name);
     if (!status) return [];
     const up = behavedAsDeclared(status.spec.expect, outcome.result);
-    status.last = { outcome, at: atMs, up };
+    // In place: the status lives long, a new object per probe would be promoted and die later.
+    if (status.last) {
+      status.last.outcome = outcome;
+      status.last.at = atMs;
+      status.last.up = up;
+    } else status.last = { outcome, at: atMs, up };
     if (up) status.lastSuccessAt = atMs;
-    status.history.push({ at: atMs, result: outcome.result, up, durationSeconds: outcome.durationSeconds });
-    if (status.history.length > this.historyLimit) status.history.splice(0, status.history.length - this.historyLimit);
+    status.ring.push(atMs, outcome.result, up, outcome.durationSeconds);
     const changes: StateChange[] = [];
     this.refresh(status, atMs, changes);
-    for (const dependent of this.dependents.get(spec.name) ?? []) {
-      if (dependent !== status) this.refresh(dependent, atMs, changes);
-    }
+    const dependents = this.dependents.get(spec.name);
+    if (dependents) for (const dependent of dependents) if (dependent !== status) this.refresh(dependent, atMs, changes);
     return changes;
   }
 

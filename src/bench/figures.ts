@@ -24,6 +24,7 @@ export function figureRows(r: { cpu?: CpuRow[]; scale?: ScaleResult; netpol?: Ne
     rows.push({ section: s, figure: 'scheduler lag p99', value: sc.lagP99Ms, unit: 'ms', target: TARGETS.lagP99Ms });
     rows.push({ section: s, figure: 'resident memory', value: sc.rssMiB, unit: 'MiB', target: TARGETS.rssMiB });
     rows.push({ section: s, figure: 'peak resident memory', value: sc.peakRssMiB, unit: 'MiB' });
+    rows.push({ section: s, figure: 'V8 heap used (end of window)', value: sc.agent.heapUsedMiB, unit: 'MiB' });
     rows.push({ section: s, figure: '/metrics response time (max of 5)', value: sc.metricsMs.max, unit: 'ms', target: TARGETS.metricsMs });
     rows.push({ section: s, figure: '/metrics size', value: sc.metricsBytes / 2 ** 20, unit: 'MiB' });
     rows.push({ section: s, figure: 'probes run / expected', value: sc.probes / sc.expectedProbes, unit: 'fraction' });

@@ -37,7 +37,7 @@ export interface ScaleResult {
   metricsBytes: number;
   accuracy: { samples: number; errP50Ms: number; errP99Ms: number; errMaxMs: number };
   /** Diagnosis from the agent's default metrics over the window. */
-  agent: { cpuPercent: number; eventLoopLagMaxMs: number; eventLoopLagP99Ms: number; gcSeconds: Record<string, number> };
+  agent: { cpuPercent: number; heapUsedMiB: number; eventLoopLagMaxMs: number; eventLoopLagP99Ms: number; gcSeconds: Record<string, number> };
   reload: {
     applyMs: number;
     added: number;
@@ -177,6 +177,7 @@ export async function scaleBench(sizes: ScaleSizes, targets: Targets, dir: strin
       metricsBytes: after.bytes,
       agent: {
         cpuPercent,
+        heapUsedMiB: sumSamples(after.text, 'nodejs_heap_size_used_bytes') / 2 ** 20,
         eventLoopLagMaxMs: sumSamples(after.text, 'nodejs_eventloop_lag_max_seconds') * 1000,
         eventLoopLagP99Ms: sumSamples(after.text, 'nodejs_eventloop_lag_p99_seconds') * 1000,
         gcSeconds: Object.fromEntries(['major', 'minor', 'incremental', 'weakcb'].map((kind) => {

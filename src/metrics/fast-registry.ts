@@ -41,7 +41,8 @@ function valueString(value: number): string {
 function seriesPrefix(name: string, labels: Record<string, string | number>): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(labels)) parts.push(`${k}="${escapeLabelValue(v)}"`);
-  return parts.length > 0 ? `${name}{${parts.join(',')}}` : name;
+  // One flat string (Array#join): a template literal leaves a tree of cons strings per series.
+  return parts.length > 0 ? [name, '{', parts.join(','), '}'].join('') : name;
 }
 
 const BASE = Registry.prototype as unknown as { getMetricsAsString(this: Registry, metric: Metric): Promise<string> };
