@@ -2,7 +2,7 @@
 // instant queries for table/stat targets, range queries for the rest. A query that errors fails;
 // one that returns no series fails unless it is listed in NO_DATA_EXPECTED with the reason.
 import type { Test } from 'tap';
-import { committedDashboard, panelQueries, variableQueries } from './dashboard-queries.js';
+import { committedDashboard, panelQueries, variableQueries, type PanelQuery } from './dashboard-queries.js';
 import { promApi, type Series } from './prometheus-stack.js';
 
 /** Queries allowed to be empty in the end-to-end scenario, and why. */
@@ -16,6 +16,13 @@ export function allValues(rangeSeconds: number): Record<string, string> {
     datasource: 'prometheus', cluster: '.*', from_namespace: '.*', to_namespace: '.*', path: '.*',
     __rate_interval: '1m', __interval: '1s', __range: `${rangeSeconds}s`,
   };
+}
+
+/** One panel query as Grafana runs it: instant at `end`, or a range over `range` at 1s steps. */
+function runPanelQuery(promUrl: string, q: PanelQuery, end: number, range: { start: string; end: string }) {
+  return q.instant
+    ? promApi<{ result: Series[] }>(promUrl, '/api/v1/query', { query: q.expr, time: String(end) })
+    : promApi<{ result: Series[] }>(promUrl, '/api/v1/query_range', { query: q.expr, ...range, step: '1' });
 }
 
 /** What checkDashboard returns: each query's series, by `<panel title> <refId>`. */
@@ -45,9 +52,7 @@ export async function checkDashboard(t: Test, root: string, promUrl: string, sta
   const results: DashboardResults = new Map();
   const queries = panelQueries(dashboard, values);
   for (const q of queries) {
-    const answer = q.instant
-      ? await promApi<{ result: Series[] }>(promUrl, '/api/v1/query', { query: q.expr, time: String(end) })
-      : await promApi<{ result: Series[] }>(promUrl, '/api/v1/query_range', { query: q.expr, ...range, step: '1' });
+    const answer = await runPanelQuery(promUrl, q, end, range);
     if (!answer.ok) {
       t.fail(`${q.key}: the query errors: ${answer.error}`, { expr: q.expr });
       continue;
@@ -75,9 +80,7 @@ export async function checkDashboardFiltered(t: Test, root: string, promUrl: str
   let withData = 0;
   const queries = panelQueries(committedDashboard(root), all);
   for (const q of queries) {
-    const answer = q.instant
-      ? await promApi<{ result: Series[] }>(promUrl, '/api/v1/query', { query: q.expr, time: String(end) })
-      : await promApi<{ result: Series[] }>(promUrl, '/api/v1/query_range', { query: q.expr, ...range, step: '1' });
+    const answer = await runPanelQuery(promUrl, q, end, range);
     if (!answer.ok) {
       t.fail(`${q.key}: the query errors: ${answer.error}`, { expr: q.expr });
       continue;
