@@ -9,7 +9,7 @@ import type { Test } from 'tap';
 import { behavedAsDeclared } from '../../src/agent/judge.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { LAB_PREFIX, stateDir } from '../../src/lab/names.js';
-import type { Expectation, LabScenario } from '../../src/lab/scenario-types.js';
+import type { Expectation, LabScenario, PodSpec } from '../../src/lab/scenario-types.js';
 import { processGone } from '../../src/lab/owner.js';
 import { findProgram, LAB_PROGRAMS } from '../../src/lab/programs.js';
 import { labNetns, sweepLeftovers } from '../../src/lab/sweep.js';
@@ -33,10 +33,15 @@ export function canRunLab(t: Test): boolean {
   return true;
 }
 
+/** The scenario's pods that run an agent. */
+function agentPods(scenario: LabScenario): PodSpec[] {
+  return scenario.pods.filter((p) => p.agent);
+}
+
 /** Every path of the scenario's agents, by name. */
 async function pathViews(lab: Lab): Promise<Map<string, PathView>> {
   const views = new Map<string, PathView>();
-  for (const pod of lab.scenario.pods.filter((p) => p.agent)) {
+  for (const pod of agentPods(lab.scenario)) {
     const res = await lab.get(pod.name, '/api/v1/paths');
     if (res.status !== 200) throw new Error(`GET /api/v1/paths on ${pod.name}: ${res.status}`);
     for (const view of (JSON.parse(res.body) as PathList).paths) views.set(view.name, view);
@@ -74,7 +79,7 @@ export function sample(metrics: string, metric: string, labels: Record<string, s
 async function assertExpectations(t: Test, lab: Lab, expect: Record<string, Expectation>, when: string): Promise<void> {
   const views = await settle(lab, expect);
   const metricsOf = new Map<string, string>();
-  for (const pod of lab.scenario.pods.filter((p) => p.agent)) metricsOf.set(pod.name, (await lab.get(pod.name, '/metrics')).body);
+  for (const pod of agentPods(lab.scenario)) metricsOf.set(pod.name, (await lab.get(pod.name, '/metrics')).body);
   t.same([...views.keys()].sort(), Object.keys(expect).sort(), `${when}: the agents run exactly the expected paths`);
   for (const [name, want] of Object.entries(expect)) {
     const view = views.get(name);
@@ -108,7 +113,7 @@ export async function runScenario(t: Test, scenario: LabScenario): Promise<void>
   const pids = lab.pids();
   await assertExpectations(t, lab, scenario.expect, 'at start');
   for (const [i, step] of (scenario.steps ?? []).entries()) {
-    const agentPids = scenario.pods.filter((p) => p.agent).map((p) => lab.agent(p.name).child.pid);
+    const agentPids = agentPods(scenario).map((p) => lab.agent(p.name).child.pid);
     const before = await pathViews(lab);
     t.comment(`step ${i + 1}: ${step.description}`);
     await lab.apply(step);
@@ -117,7 +122,7 @@ export async function runScenario(t: Test, scenario: LabScenario): Promise<void>
       const metrics = (await lab.get(scenario.paths.find((p) => p.name === name)?.from ?? '', '/metrics')).body;
       t.ok((sample(metrics, 'pathprobe_probes_total', { path: name, result: view.result ?? '' }) ?? 0) >= 1, `step ${i + 1}: ${name} still counts its ${view.result} probes from before the step`);
     }
-    t.same(scenario.pods.filter((p) => p.agent).map((p) => lab.agent(p.name).child.exitCode === null ? lab.agent(p.name).child.pid : -1), agentPids, `step ${i + 1}: the same agent processes kept running (no restart)`);
+    t.same(agentPods(scenario).map((p) => lab.agent(p.name).child.exitCode === null ? lab.agent(p.name).child.pid : -1), agentPids, `step ${i + 1}: the same agent processes kept running (no restart)`);
   }
   await lab.close();
   await assertNothingSurvives(t, lab.runId, pids);
