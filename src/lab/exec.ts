@@ -5,6 +5,8 @@ import { findProgram } from './programs.js';
 
 /** The `ip` binary (iproute2). */
 export const IP = findProgram('ip') ?? 'ip';
+/** The `nft` binary (nftables). */
+export const NFT = findProgram('nft') ?? 'nft';
 
 /** A lab command that exited non-zero or could not start. */
 export class LabCommandError extends PathprobeError {

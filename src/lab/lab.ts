@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderCatalog, TEST_TIMING, type LabTiming } from './catalog.js';
-import { inNetns } from './exec.js';
+import { inNetns, NFT } from './exec.js';
 import { newRunId, stateDir } from './names.js';
 import { claimStateDir } from './owner.js';
 import { findProgram } from './programs.js';
@@ -86,7 +86,7 @@ export async function startLab(scenario: LabScenario, options: LabOptions = {}):
       ...policy,
       ...(pod.agent ? { scrape: { from: NODE_ADDRESS, port: AGENT_PORT } } : {}),
     }, addressOf);
-    await inNetns(netns.get(pod.name) as string, findProgram('nft') ?? 'nft', ['-f', '-'], ruleset);
+    await inNetns(netns.get(pod.name) as string, NFT, ['-f', '-'], ruleset);
   };
 
   try {

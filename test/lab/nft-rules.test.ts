@@ -1,12 +1,11 @@
 // The nftables ruleset of a pod namespace: what each policy renders to, and that the kernel
 // accepts every variant (`nft --check` in a throwaway namespace).
 import t from 'tap';
-import { inNetns, ip } from '../../src/lab/exec.js';
+import { inNetns, ip, NFT } from '../../src/lab/exec.js';
 import { netnsName, newRunId, stateDir } from '../../src/lab/names.js';
 import { EGRESS_SINK_MARK, renderRuleset, type ResolvedPolicy } from '../../src/lab/nft-rules.js';
 import { SCENARIOS } from '../../src/lab/scenarios.js';
 import { claimStateDir } from '../../src/lab/owner.js';
-import { findProgram } from '../../src/lab/programs.js';
 import { sweepRun } from '../../src/lab/sweep.js';
 import { canRunLab } from '../helpers/lab-scenario.js';
 
@@ -63,6 +62,6 @@ t.test('the kernel accepts every variant and every scenario pod\'s ruleset', asy
     for (const pod of s.pods) rulesets.push([`${s.name}/${pod.name}`, renderRuleset({ ...(pod.ingress ? { ingress: pod.ingress } : {}), ...(pod.egress ? { egress: pod.egress } : {}) }, addressOf)]);
   }
   for (const [name, text] of rulesets) {
-    await t.resolves(inNetns(netns, findProgram('nft') ?? 'nft', ['--check', '-f', '-'], text), `${name}: nft --check accepts it`);
+    await t.resolves(inNetns(netns, NFT, ['--check', '-f', '-'], text), `${name}: nft --check accepts it`);
   }
 });
