@@ -2,6 +2,7 @@
 // `{{pod}}` in a target replaced by that pod's address.
 import { stringify } from 'yaml';
 import type { LabScenario } from './scenario-types.js';
+import { agentPods } from './scenarios.js';
 
 /** Probe cadence of the lab: short, so a scenario settles in seconds. */
 export interface LabTiming {
@@ -14,7 +15,7 @@ export const TEST_TIMING: LabTiming = { interval: '1s', timeout: '500ms' };
 /** The catalog YAML for `scenario`. */
 export function renderCatalog(scenario: LabScenario, addressOf: (pod: string) => string, timing: LabTiming): string {
   const sources = Object.fromEntries(
-    scenario.pods.filter((p) => p.agent).map((p) => [p.name, { namespace: p.namespace, labels: { app: p.name, ...p.labels } }]),
+    agentPods(scenario).map((p) => [p.name, { namespace: p.namespace, labels: { app: p.name, ...p.labels } }]),
   );
   const paths = scenario.paths.map((p) => ({
     ...p,

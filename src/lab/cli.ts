@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { forwardFromHost, type HostForward } from './host-forward.js';
 import { DNS_POD, startLab, type Lab } from './lab.js';
-import { findScenario, SCENARIOS } from './scenarios.js';
+import { agentPods, findScenario, SCENARIOS } from './scenarios.js';
 import type { LabScenario } from './scenario-types.js';
 import { sweepLeftovers, sweepRun } from './sweep.js';
 import { watchPaths } from './watch-paths.js';
@@ -112,7 +112,7 @@ async function main(): Promise<number> {
   lab = await startLab(scenario, { timing: { interval: '2s', timeout: '1s' }, log: (l) => out(l) });
   if (stopping) return stopped;
   const base = values.port === undefined ? 0 : Number(values.port);
-  for (const [i, pod] of scenario.pods.filter((p) => p.agent).entries()) {
+  for (const [i, pod] of agentPods(scenario).entries()) {
     forwards.set(pod.name, await forwardFromHost(lab.agentSocket(pod.name), base === 0 ? 0 : base + i));
   }
   describe(lab, forwards);

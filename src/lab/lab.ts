@@ -10,6 +10,7 @@ import { newRunId, stateDir } from './names.js';
 import { claimStateDir } from './owner.js';
 import { findProgram } from './programs.js';
 import { renderRuleset } from './nft-rules.js';
+import { agentPods } from './scenarios.js';
 import { startInNetns, type LabProcess } from './process.js';
 import type { DirectionPolicy, LabScenario, LabStep, PodSpec } from './scenario-types.js';
 import { sweepRun } from './sweep.js';
@@ -116,17 +117,17 @@ export async function startLab(scenario: LabScenario, options: LabOptions = {}):
 
     const catalog = join(dir, 'catalog.yaml');
     await writeFile(catalog, renderCatalog(scenario, addressOf, options.timing ?? TEST_TIMING));
-    const agentPods = scenario.pods.filter((p) => p.agent);
-    await Promise.all(agentPods.map(async (pod) => {
+    const withAgent = agentPods(scenario);
+    await Promise.all(withAgent.map(async (pod) => {
       agents.set(pod.name, await startInNetns(`agent of ${pod.name}`, netns.get(pod.name) as string, process.execPath, [
         MAIN, 'run', '--catalog', catalog, '--source', pod.name, '--listen', `${addressOf(pod.name)}:${AGENT_PORT}`,
       ], { ready: /"msg":"serving /, logFile: join(dir, `${pod.name}-agent.log`), timeoutMs: 20_000 }));
     }));
-    const forwards = agentPods.map((p) => `${join(dir, `${p.name}.sock`)}=${addressOf(p.name)}:${AGENT_PORT}`);
+    const forwards = withAgent.map((p) => `${join(dir, `${p.name}.sock`)}=${addressOf(p.name)}:${AGENT_PORT}`);
     processes.push(await startInNetns('forwarder', nodeNetns, process.execPath, [join(DIST, 'lab/forward.js'), ...forwards], {
       ready: /^ready$/m, logFile: join(dir, 'forwarder.log'),
     }));
-    log(`run ${runId}: ${agentPods.length} agent(s) running`);
+    log(`run ${runId}: ${withAgent.length} agent(s) running`);
 
     const agentSocket = (pod: string): string => {
       if (!agents.has(pod)) throw new Error(`scenario ${scenario.name}: pod "${pod}" runs no agent`);

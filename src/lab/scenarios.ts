@@ -1,6 +1,6 @@
 // The lab's scenarios as data: who runs where, what policy each namespace enforces, what the
 // agents probe, and which result class each path must end in. Tests and `npm run lab` share them.
-import type { LabScenario } from './scenario-types.js';
+import type { LabScenario, PodSpec } from './scenario-types.js';
 
 const DNS_ALLOW = { pod: 'kube-dns', ports: [{ port: 53, protocol: 'udp' as const }, { port: 53, protocol: 'tcp' as const }] };
 
@@ -164,6 +164,11 @@ export const ISOLATION: LabScenario = {
 
 /** Every scenario, in the order `npm run lab` lists them. */
 export const SCENARIOS: LabScenario[] = [INGRESS_DROP, EGRESS_DNS, REJECTIONS, APP_FAULTS, ISOLATION];
+
+/** The scenario's pods that run an agent. */
+export function agentPods(scenario: LabScenario): PodSpec[] {
+  return scenario.pods.filter((p) => p.agent);
+}
 
 /** The scenario named `name`, if any. */
 export function findScenario(name: string): LabScenario | undefined {

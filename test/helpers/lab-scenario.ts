@@ -9,9 +9,10 @@ import type { Test } from 'tap';
 import { behavedAsDeclared } from '../../src/agent/judge.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { LAB_PREFIX, stateDir } from '../../src/lab/names.js';
-import type { Expectation, LabScenario, PodSpec } from '../../src/lab/scenario-types.js';
+import type { Expectation, LabScenario } from '../../src/lab/scenario-types.js';
 import { processGone } from '../../src/lab/owner.js';
 import { findProgram, LAB_PROGRAMS } from '../../src/lab/programs.js';
+import { agentPods } from '../../src/lab/scenarios.js';
 import { labNetns, sweepLeftovers } from '../../src/lab/sweep.js';
 import type { PathList, PathView } from '../../src/server/api-schema.js';
 import { needPrograms, needRoot } from './need.js';
@@ -31,11 +32,6 @@ export function canRunLab(t: Test): boolean {
     return false;
   }
   return true;
-}
-
-/** The scenario's pods that run an agent. */
-function agentPods(scenario: LabScenario): PodSpec[] {
-  return scenario.pods.filter((p) => p.agent);
 }
 
 /** Every path of the scenario's agents, by name. */
