@@ -27,14 +27,24 @@ function listScenarios(): void {
   for (const [i, s] of SCENARIOS.entries()) out(`  ${i + 1}. ${s.name.padEnd(13)} ${s.summary}`);
 }
 
+/** The scenario named `answer`, or numbered so in the list. */
+function scenarioOf(answer: string): LabScenario | undefined {
+  return findScenario(answer) ?? SCENARIOS[Number(answer) - 1];
+}
+
+/** "path state (result), ..." of one set of expectations. */
+function expected(expect: LabScenario['expect']): string {
+  return Object.entries(expect).map(([p, e]) => `${p} ${e.state} (${e.result})`).join(', ');
+}
+
 async function chooseScenario(arg: string | undefined): Promise<LabScenario | undefined> {
-  if (arg !== undefined) return findScenario(arg) ?? SCENARIOS[Number(arg) - 1];
+  if (arg !== undefined) return scenarioOf(arg);
   listScenarios();
   if (!process.stdin.isTTY) return undefined;
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   const answer = await new Promise<string>((resolve) => rl.question('Scenario (number or name): ', resolve));
   rl.close();
-  return findScenario(answer.trim()) ?? SCENARIOS[Number(answer.trim()) - 1];
+  return scenarioOf(answer.trim());
 }
 
 function describe(lab: Lab, forwards: Map<string, HostForward>): void {
@@ -55,7 +65,7 @@ function describe(lab: Lab, forwards: Map<string, HostForward>): void {
   }
   out();
   out(`Catalog: ${lab.stateDir}/catalog.yaml   logs: ${lab.stateDir}/*.log`);
-  out(`Expected: ${Object.entries(s.expect).map(([p, e]) => `${p} ${e.state} (${e.result})`).join(', ')}`);
+  out(`Expected: ${expected(s.expect)}`);
   out('Ctrl-C stops the lab and removes everything.');
   out();
 }
@@ -129,7 +139,7 @@ async function main(): Promise<number> {
     const step = steps.shift();
     if (!step || !lab || stopping) return;
     out(`Applying: ${step.description}`);
-    out(`Expected: ${Object.entries(step.expect).map(([p, e]) => `${p} ${e.state} (${e.result})`).join(', ')}`);
+    out(`Expected: ${expected(step.expect)}`);
     void lab.apply(step).then(announce, (e: unknown) => out(`step failed: ${(e as Error).message}`));
   });
   const code = await stopped;
