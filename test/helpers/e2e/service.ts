@@ -14,7 +14,7 @@ export interface Service {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts `command` with `args`; `onOutput` sees every chunk (e.g. to find a logged URL). */
+/** Starts `command` with `args`; read its output with output() (e.g. to find a logged URL). */
 export function startService(name: string, command: string, args: string[]): Service {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
