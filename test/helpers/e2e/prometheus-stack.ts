@@ -28,7 +28,6 @@ export interface StackOptions {
 /** The running stack. */
 export interface Stack {
   prometheusUrl: string;
-  alertmanagerUrl: string;
   services: Service[];
   stop(): Promise<void>;
 }
@@ -83,7 +82,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     throw e;
   }
   return {
-    prometheusUrl: `http://127.0.0.1:${promPort}`, alertmanagerUrl: `http://127.0.0.1:${amPort}`, services, stop,
+    prometheusUrl: `http://127.0.0.1:${promPort}`, services, stop,
   };
 }
 
