@@ -65,6 +65,11 @@ export class FastRegistry extends Registry {
    * allocates dies young (cheap minor GCs instead of copying a 20 MB string around).
    */
   async *metricsText(): AsyncGenerator<string> {
+    // OpenMetrics joins metrics differently and ends with # EOF: metrics() has that framing.
+    if (this.contentType !== Registry.PROMETHEUS_CONTENT_TYPE) {
+      yield await this.metrics();
+      return;
+    }
     let first = true;
     for (const metric of this.getMetricsAsArray() as unknown as Metric[]) {
       if (!first) yield '\n\n';
