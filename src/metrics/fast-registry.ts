@@ -6,13 +6,10 @@
 // the scheduler's timers (scheduler lag) nor keeps a 20 MB string alive across minor GCs.
 import { Counter, Gauge, Registry, type Metric } from 'prom-client';
 
+import type { SeriesEntry } from './series-slot.js';
+
 /** Series formatted between two turns of the event loop. */
 export const SERIES_PER_SLICE = 2000;
-
-interface SeriesEntry {
-  value: number;
-  labels: Record<string, string | number>;
-}
 
 /** The internals of a prom-client gauge or counter the fast path reads. */
 interface PlainMetric {
