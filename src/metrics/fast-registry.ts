@@ -6,13 +6,10 @@
 // the scheduler's timers (scheduler lag) nor keeps a 20 MB string alive across minor GCs.
 import { Counter, Gauge, Registry, type Metric } from 'prom-client';
 
+import type { SeriesEntry } from './series-slot.js';
+
 /** Series formatted between two turns of the event loop. */
 export const SERIES_PER_SLICE = 2000;
-
-interface SeriesEntry {
-  value: number;
-  labels: Record<string, string | number>;
-}
 
 /** The internals of a prom-client gauge or counter the fast path reads. */
 interface PlainMetric {
@@ -65,6 +62,11 @@ export class FastRegistry extends Registry {
    * allocates dies young (cheap minor GCs instead of copying a 20 MB string around).
    */
   async *metricsText(): AsyncGenerator<string> {
+    // OpenMetrics joins metrics differently and ends with # EOF: metrics() has that framing.
+    if (this.contentType !== Registry.PROMETHEUS_CONTENT_TYPE) {
+      yield await this.metrics();
+      return;
+    }
     let first = true;
     for (const metric of this.getMetricsAsArray() as unknown as Metric[]) {
       if (!first) yield '\n\n';

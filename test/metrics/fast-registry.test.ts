@@ -50,3 +50,15 @@ t.test('metricsText() streams the text metrics() returns, in slices', async (t) 
   t.equal(chunks.join(''), await registry.metrics());
   t.ok(chunks.length > 3, `several slices (${chunks.length})`);
 });
+
+t.test('metricsText() in the OpenMetrics format is the text metrics() returns (# EOF included)', async (t) => {
+  const registry = new FastRegistry();
+  // FastRegistry is typed for the Prometheus format (the agent's); the fallback covers any other.
+  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE as typeof Registry.PROMETHEUS_CONTENT_TYPE);
+  fill(registry);
+  const chunks: string[] = [];
+  for await (const chunk of registry.metricsText()) chunks.push(chunk);
+  const text = chunks.join('');
+  t.equal(text, await registry.metrics());
+  t.match(text, /\n# EOF\n$/);
+});

@@ -1,7 +1,7 @@
 // Looks a name up in a hosts file (hosts(5)) — consulted before DNS, as nsswitch "files dns"
 // does in every pod (kubelet writes /etc/hosts with the pod's own name and HostAliases).
-import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
+import { changedFileReader } from './changed-file.js';
 import { canonicalName } from './message.js';
 
 /** Largest hosts file read; the rest is ignored (kubelet's files are a few hundred bytes). */
@@ -23,14 +23,13 @@ export function lookupHostsText(text: string, name: string): { v4: string[]; v6:
   return { v4, v6 };
 }
 
-/** Reads the hosts file and looks `name` up; a missing or unreadable file has no entries. */
+const readHostsText = changedFileReader((bytes) => bytes.subarray(0, MAX_HOSTS_BYTES).toString('utf8'));
+
+/**
+ * Reads the hosts file (again only when it changed, see changed-file.ts) and looks `name` up; a
+ * missing or unreadable file has no entries.
+ */
 export async function lookupHostsFile(path: string, name: string): Promise<{ v4: string[]; v6: string[] }> {
-  let text: string;
-  try {
-    const buf = await readFile(path);
-    text = buf.subarray(0, MAX_HOSTS_BYTES).toString('utf8');
-  } catch {
-    return { v4: [], v6: [] };
-  }
-  return lookupHostsText(text, name);
+  const text = await readHostsText(path);
+  return text === undefined ? { v4: [], v6: [] } : lookupHostsText(text, name);
 }

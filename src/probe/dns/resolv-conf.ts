@@ -1,10 +1,8 @@
 // Reads resolv.conf the way glibc does (resolv.conf(5)): nameserver (at most 3), search/domain
 // (the last one wins), options ndots/timeout/attempts/use-vc, with glibc's defaults and caps;
 // plus `nameserver IP#port` for resolvers on a high port (tests, labs).
-import { statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { performance } from 'node:perf_hooks';
+import { changedFileReader, FILE_REUSE_MS } from './changed-file.js';
 
 /** One nameserver. */
 export interface NameServer {
@@ -106,43 +104,20 @@ function stripDot(domain: string): string {
   return domain.endsWith('.') ? domain.slice(0, -1) : domain;
 }
 
-/**
- * The last parse of each file, used while its inode, size and times are unchanged and for at most
- * RESOLV_CONF_REUSE_MS (file times are coarse: a same-size rewrite within one tick keeps them).
- */
-const parsed = new Map<string, { stamp: string; readAt: number; conf: ResolvConf }>();
-
 /** Longest a parse is reused without reading the file again. */
-export const RESOLV_CONF_REUSE_MS = 1000;
+export const RESOLV_CONF_REUSE_MS = FILE_REUSE_MS;
 
 function copyConf(conf: ResolvConf): ResolvConf {
   return { ...conf, nameservers: conf.nameservers.map((n) => ({ ...n })), search: [...conf.search] };
 }
 
+const readResolvConf = changedFileReader((bytes) => parseResolvConf(bytes.toString('utf8')));
+
 /**
  * Reads and parses a resolv.conf; a missing or unreadable file yields glibc's defaults. The file
- * is read again only when it changed (one stat per call instead of open/fstat/read/close on the
- * thread pool for every probe: the profile at 1,000 probes/s showed that as the largest cost of
- * a dns probe).
+ * is read again only when it changed (see changed-file.ts); each caller gets its own copy.
  */
 export async function loadResolvConf(path = '/etc/resolv.conf'): Promise<ResolvConf> {
-  let stamp: string;
-  try {
-    const st = statSync(path, { bigint: true });
-    stamp = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
-  } catch {
-    parsed.delete(path);
-    return { ...RESOLV_DEFAULTS };
-  }
-  const known = parsed.get(path);
-  const now = performance.now();
-  if (known?.stamp === stamp && now - known.readAt < RESOLV_CONF_REUSE_MS) return copyConf(known.conf);
-  try {
-    const conf = parseResolvConf(await readFile(path, 'utf8'));
-    parsed.set(path, { stamp, readAt: now, conf: copyConf(conf) });
-    return conf;
-  } catch {
-    parsed.delete(path);
-    return { ...RESOLV_DEFAULTS };
-  }
+  const conf = await readResolvConf(path);
+  return conf === undefined ? { ...RESOLV_DEFAULTS } : copyConf(conf);
 }

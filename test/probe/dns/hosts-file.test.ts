@@ -27,3 +27,16 @@ t.test('reads a file; a missing file has no entries', async (t) => {
   t.same((await lookupHostsFile(join(dir, 'hosts'), 'agent-7d9f')).v4, ['10.244.1.7']);
   t.same(await lookupHostsFile(join(dir, 'missing'), 'localhost'), { v4: [], v6: [] });
 });
+
+t.test('a rewritten or removed file is read again', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'pathprobe-hosts-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'hosts');
+  await writeFile(file, KUBELET_HOSTS);
+  t.same((await lookupHostsFile(file, 'vault.example')).v4, ['10.0.0.5']);
+  t.same((await lookupHostsFile(file, 'vault.example')).v4, ['10.0.0.5'], 'unchanged: the same answer');
+  await writeFile(file, '10.0.0.77 vault.example\n');
+  t.same((await lookupHostsFile(file, 'vault.example')).v4, ['10.0.0.77'], 'rewritten (new size): read again');
+  await rm(file);
+  t.same(await lookupHostsFile(file, 'vault.example'), { v4: [], v6: [] }, 'removed: no entries');
+});
