@@ -2,39 +2,13 @@
 // servers, with the real catalog loader and probers.
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { freePort } from '../helpers/free-port.js';
+import { MAIN, requireBuiltMain, runMain } from '../helpers/run-main.js';
 import { until } from '../helpers/until.js';
-
-const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the binary to completion (killed after `timeoutMs`). */
-function runMain(args: string[], timeoutMs = 30_000): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 async function loopbackHttp(t: { teardown(fn: () => unknown): void }): Promise<number> {
   const server: Server = createHttpServer((req, res) => res.writeHead(req.url === '/ok' ? 200 : 500).end());
@@ -50,9 +24,7 @@ async function writeCatalog(t: { teardown(fn: () => unknown): void }, text: stri
   return join(dir, 'catalog.yaml');
 }
 
-t.before(() => {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run \`npm run build\` (npm test does)`);
-});
+t.before(requireBuiltMain);
 
 t.test('check --output json against real loopback servers: ok, refused, http_status', async (t) => {
   const http = await loopbackHttp(t);

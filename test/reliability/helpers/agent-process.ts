@@ -1,10 +1,10 @@
 // The built agent as a real process (`node dist/cli/main.js run`), optionally wrapped in a shell
 // (`ulimit -n`) or another launcher, with its JSON log lines collected and its URL found in them.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { MAIN } from '../../helpers/run-main.js';
 
-export const MAIN = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
+export { MAIN };
 
 /** What the test needs to tear things down. */
 export interface Teardown {
