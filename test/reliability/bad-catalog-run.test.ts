@@ -2,10 +2,8 @@
 // non-zero and print the located problem, before listening. Reload keeping the last good catalog
 // is held by test/agent/agent.test.ts.
 import t from 'tap';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { requireBuiltMain, runMain } from '../helpers/run-main.js';
+import { writeTempCatalog } from './helpers/targets.js';
 
 t.before(requireBuiltMain);
 
@@ -24,10 +22,7 @@ const CASES = [
 
 for (const c of CASES) {
   t.test(`run refuses to start on ${c.name}: exit non-zero, located message`, async (t) => {
-    const dir = await mkdtemp(join(tmpdir(), 'pathprobe-rel-'));
-    t.teardown(() => rm(dir, { recursive: true, force: true }));
-    const file = join(dir, 'catalog.yaml');
-    await writeFile(file, `apiVersion: pathprobe/v1\nkind: PathCatalog\n${c.text}`);
+    const file = await writeTempCatalog(t, `apiVersion: pathprobe/v1\nkind: PathCatalog\n${c.text}`);
     const r = await runMain(['run', '--catalog', file, '--listen', '127.0.0.1:0'], 60_000); // generous: node starts slowly on a loaded CI machine
     t.not(r.code, 0, `exit status ${r.code}`);
     t.not(r.code, null, 'exited by itself (not killed)');
