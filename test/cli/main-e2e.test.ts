@@ -1,14 +1,13 @@
 // End to end through the built binary: `node dist/cli/main.js check|run` against real loopback
 // servers, with the real catalog loader and probers.
 import t from 'tap';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../helpers/free-port.js';
-import { MAIN, requireBuiltMain, runMain } from '../helpers/run-main.js';
-import { until } from '../helpers/until.js';
+import { requireBuiltMain, runMain } from '../helpers/run-main.js';
+import { startAgentProcess } from '../reliability/helpers/agent-process.js';
 
 async function loopbackHttp(t: { teardown(fn: () => unknown): void }): Promise<number> {
   const server: Server = createHttpServer((req, res) => res.writeHead(req.url === '/ok' ? 200 : 500).end());
@@ -75,17 +74,13 @@ defaults: {interval: 1s, timeout: 500ms}
 paths:
   - {name: web, from: {namespace: e2e}, to: "http://127.0.0.1:${http}/ok", check: http}
 `);
-  const child = spawn(process.execPath, [MAIN, 'run', '--catalog', file, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  let stdout = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  const url = await until('the agent to log where it listens', () => /"url":"(http:\/\/127\.0\.0\.1:\d+\/)"/.exec(stdout)?.[1], 15_000);
+  const agent = await startAgentProcess(t, { catalogPaths: [file] });
+  const url = agent.url;
   t.equal((await fetch(`${url}-/ready`)).status, 200);
-  for (let i = 0; i < 60 && !/"msg":"path state changed"/.test(stdout); i++) await new Promise((r) => setTimeout(r, 50));
-  t.match(stdout, /"path":"web","from":"pending","to":"up","result":"ok"/, 'state change logged');
+  for (let i = 0; i < 60 && !/"msg":"path state changed"/.test(agent.stdout()); i++) await new Promise((r) => setTimeout(r, 50));
+  t.match(agent.stdout(), /"path":"web","from":"pending","to":"up","result":"ok"/, 'state change logged');
   t.match(await (await fetch(`${url}metrics`)).text(), /^pathprobe_path_up\{path="web",.*\} 1$/m);
-  child.kill('SIGTERM');
-  t.equal(await exited, 0, 'exit 0 after SIGTERM');
-  t.match(stdout, /"msg":"agent stopped"/);
+  agent.child.kill('SIGTERM');
+  t.equal((await agent.exited).code, 0, 'exit 0 after SIGTERM');
+  t.match(agent.stdout(), /"msg":"agent stopped"/);
 });
