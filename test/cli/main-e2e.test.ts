@@ -1,13 +1,11 @@
 // End to end through the built binary: `node dist/cli/main.js check|run` against real loopback
 // servers, with the real catalog loader and probers.
 import t from 'tap';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { freePort } from '../helpers/free-port.js';
 import { requireBuiltMain, runMain } from '../helpers/run-main.js';
 import { startAgentProcess } from '../reliability/helpers/agent-process.js';
+import { writeTempCatalog } from '../reliability/helpers/targets.js';
 
 async function loopbackHttp(t: { teardown(fn: () => unknown): void }): Promise<number> {
   const server: Server = createHttpServer((req, res) => res.writeHead(req.url === '/ok' ? 200 : 500).end());
@@ -16,19 +14,12 @@ async function loopbackHttp(t: { teardown(fn: () => unknown): void }): Promise<n
   return (server.address() as { port: number }).port;
 }
 
-async function writeCatalog(t: { teardown(fn: () => unknown): void }, text: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'pathprobe-e2e-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(join(dir, 'catalog.yaml'), text);
-  return join(dir, 'catalog.yaml');
-}
-
 t.before(requireBuiltMain);
 
 t.test('check --output json against real loopback servers: ok, refused, http_status', async (t) => {
   const http = await loopbackHttp(t);
   const closed = await freePort();
-  const file = await writeCatalog(t, `apiVersion: pathprobe/v1
+  const file = await writeTempCatalog(t, `apiVersion: pathprobe/v1
 kind: PathCatalog
 defaults: {timeout: 2s}
 paths:
@@ -68,7 +59,7 @@ t.test('usage errors: error + hint on stderr, exit 2', async (t) => {
 
 t.test('run serves, becomes ready, and exits 0 on SIGTERM after a clean stop', async (t) => {
   const http = await loopbackHttp(t);
-  const file = await writeCatalog(t, `apiVersion: pathprobe/v1
+  const file = await writeTempCatalog(t, `apiVersion: pathprobe/v1
 kind: PathCatalog
 defaults: {interval: 1s, timeout: 500ms}
 paths:
