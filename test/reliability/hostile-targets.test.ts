@@ -122,7 +122,8 @@ t.teardown(async () => {
 t.teardown(() => certs?.cleanup());
 
 t.test('each hostile target is classified, on time, in bounded memory', async (t) => {
-  if (!certs) unmet(t, 'openssl is needed for the certificate targets');
+  // Without openssl the other targets still run; the certificate ones show as a skip (a failure under CI).
+  if (!certs) t.test('certificate targets', async (t) => void unmet(t, 'openssl is needed for the certificate targets'));
   for (const target of TARGETS) {
     const port = ports[target.server] as number;
     t.ok(port > 0, `${target.name}: server ${target.server} is up`);
