@@ -1,40 +1,11 @@
 // End to end through the built binary: `node dist/cli/main.js check|run` against real loopback
 // servers, with the real catalog loader and probers.
 import t from 'tap';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { freePort } from '../helpers/free-port.js';
-import { until } from '../helpers/until.js';
-
-const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the binary to completion (killed after `timeoutMs`). */
-function runMain(args: string[], timeoutMs = 30_000): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { requireBuiltMain, runMain } from '../helpers/run-main.js';
+import { startAgentProcess } from '../reliability/helpers/agent-process.js';
+import { writeTempCatalog } from '../reliability/helpers/targets.js';
 
 async function loopbackHttp(t: { teardown(fn: () => unknown): void }): Promise<number> {
   const server: Server = createHttpServer((req, res) => res.writeHead(req.url === '/ok' ? 200 : 500).end());
@@ -43,21 +14,12 @@ async function loopbackHttp(t: { teardown(fn: () => unknown): void }): Promise<n
   return (server.address() as { port: number }).port;
 }
 
-async function writeCatalog(t: { teardown(fn: () => unknown): void }, text: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'pathprobe-e2e-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(join(dir, 'catalog.yaml'), text);
-  return join(dir, 'catalog.yaml');
-}
-
-t.before(() => {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run \`npm run build\` (npm test does)`);
-});
+t.before(requireBuiltMain);
 
 t.test('check --output json against real loopback servers: ok, refused, http_status', async (t) => {
   const http = await loopbackHttp(t);
   const closed = await freePort();
-  const file = await writeCatalog(t, `apiVersion: pathprobe/v1
+  const file = await writeTempCatalog(t, `apiVersion: pathprobe/v1
 kind: PathCatalog
 defaults: {timeout: 2s}
 paths:
@@ -97,23 +59,19 @@ t.test('usage errors: error + hint on stderr, exit 2', async (t) => {
 
 t.test('run serves, becomes ready, and exits 0 on SIGTERM after a clean stop', async (t) => {
   const http = await loopbackHttp(t);
-  const file = await writeCatalog(t, `apiVersion: pathprobe/v1
+  const file = await writeTempCatalog(t, `apiVersion: pathprobe/v1
 kind: PathCatalog
 defaults: {interval: 1s, timeout: 500ms}
 paths:
   - {name: web, from: {namespace: e2e}, to: "http://127.0.0.1:${http}/ok", check: http}
 `);
-  const child = spawn(process.execPath, [MAIN, 'run', '--catalog', file, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  let stdout = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  const url = await until('the agent to log where it listens', () => /"url":"(http:\/\/127\.0\.0\.1:\d+\/)"/.exec(stdout)?.[1], 15_000);
+  const agent = await startAgentProcess(t, { catalogPaths: [file] });
+  const url = agent.url;
   t.equal((await fetch(`${url}-/ready`)).status, 200);
-  for (let i = 0; i < 60 && !/"msg":"path state changed"/.test(stdout); i++) await new Promise((r) => setTimeout(r, 50));
-  t.match(stdout, /"path":"web","from":"pending","to":"up","result":"ok"/, 'state change logged');
+  for (let i = 0; i < 60 && !/"msg":"path state changed"/.test(agent.stdout()); i++) await new Promise((r) => setTimeout(r, 50));
+  t.match(agent.stdout(), /"path":"web","from":"pending","to":"up","result":"ok"/, 'state change logged');
   t.match(await (await fetch(`${url}metrics`)).text(), /^pathprobe_path_up\{path="web",.*\} 1$/m);
-  child.kill('SIGTERM');
-  t.equal(await exited, 0, 'exit 0 after SIGTERM');
-  t.match(stdout, /"msg":"agent stopped"/);
+  agent.child.kill('SIGTERM');
+  t.equal((await agent.exited).code, 0, 'exit 0 after SIGTERM');
+  t.match(agent.stdout(), /"msg":"agent stopped"/);
 });

@@ -11,6 +11,7 @@ import { PassThrough } from 'node:stream';
 import { parseAllDocuments } from 'yaml';
 import { renderCommand } from '../../src/cli/render-command.js';
 import { checkWorkloadPodSecurity, findPodSpec } from '../../src/render/pod-security.js';
+import { unmet } from '../helpers/need.js';
 import { findKubectl, kustomize } from './kubectl.js';
 
 type Obj = Record<string, any>;
@@ -65,52 +66,48 @@ t.test('render of every example catalog: restricted pods, and no identity or acc
 });
 
 const kubectl = await findKubectl();
-if (!kubectl) {
-  if (process.env.CI === 'true') t.fail('kubectl is required under CI (expected /usr/bin/kubectl)');
-  else t.test('kustomize RBAC', { skip: 'kubectl not found: install it to build the kustomizations' }, async () => {});
-} else {
-  t.test('every kustomization: read-only RBAC to its own ServiceAccounts, tokens only where bound, restricted namespaces', async (t) => {
-    const dirs: string[] = [];
-    const walk = async (dir: string): Promise<void> => {
-      for (const e of await readdir(dir, { withFileTypes: true })) {
-        if (e.isDirectory()) await walk(join(dir, e.name));
-        else if (e.name === 'kustomization.yaml') dirs.push(dir);
-      }
-    };
-    await walk(join(ROOT, 'deploy', 'kubernetes'));
-    for (const dir of dirs.sort()) {
-      const where = relative(ROOT, dir);
-      const objects = (await kustomize(kubectl, dir)) as Obj[];
-      const roles = objects.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole');
-      for (const role of roles) {
-        for (const [i, rule] of ((role.rules ?? []) as Obj[]).entries()) {
-          const at = `${where}: ${id(role)} rule ${i}`;
-          t.ok((rule.verbs as string[]).every((v) => ['get', 'list', 'watch'].includes(v)), `${at}: read verbs only (${rule.verbs})`);
-          t.notOk([...(rule.apiGroups ?? []), ...(rule.resources ?? []), ...(rule.verbs ?? [])].includes('*'), `${at}: no wildcard`);
-          t.notOk((rule.resources as string[]).some((r) => /^(secrets|configmaps|serviceaccounts\/token|pods\/exec|pods\/attach|pods\/portforward|nodes\/proxy)$/.test(r)), `${at}: no secrets, exec or proxy`);
-          t.notOk(rule.nonResourceURLs, `${at}: no non-resource URLs`);
-        }
-      }
-      const accounts = new Set(objects.filter((o) => o.kind === 'ServiceAccount').map((o) => `${o.metadata.namespace}/${o.metadata.name}`));
-      const bound = new Set<string>();
-      for (const b of objects.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding')) {
-        t.ok(roles.some((r) => r.kind === b.roleRef.kind && r.metadata.name === b.roleRef.name), `${where}: ${id(b)} binds a role of ours, not ${b.roleRef.name}`);
-        for (const s of b.subjects as Obj[]) {
-          const sa = `${s.namespace}/${s.name}`;
-          t.ok(s.kind === 'ServiceAccount' && accounts.has(sa), `${where}: ${id(b)} binds only our ServiceAccount (${s.kind} ${sa})`);
-          bound.add(sa);
-        }
-      }
-      for (const w of objects.filter((o) => findPodSpec(o))) {
-        const spec = findPodSpec(w)!.spec as Obj;
-        const sa = `${w.metadata.namespace}/${spec.serviceAccountName ?? 'default'}`;
-        if (!bound.has(sa)) t.equal(spec.automountServiceAccountToken, false, `${where}: ${id(w)} has no grants, so mounts no token`);
-        t.same(secretUses(spec), [], `${where}: ${id(w)} is handed no Secret`);
-      }
-      for (const ns of objects.filter((o) => o.kind === 'Namespace')) {
-        t.equal(ns.metadata.labels?.['pod-security.kubernetes.io/enforce'], 'restricted', `${where}: ${id(ns)} enforces restricted`);
+t.test('every kustomization: read-only RBAC to its own ServiceAccounts, tokens only where bound, restricted namespaces', async (t) => {
+  if (!kubectl) return void unmet(t, 'kubectl not found (apt-get install kubernetes-client; CI expects /usr/bin/kubectl)');
+  const dirs: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) await walk(join(dir, e.name));
+      else if (e.name === 'kustomization.yaml') dirs.push(dir);
+    }
+  };
+  await walk(join(ROOT, 'deploy', 'kubernetes'));
+  for (const dir of dirs.sort()) {
+    const where = relative(ROOT, dir);
+    const objects = (await kustomize(kubectl, dir)) as Obj[];
+    const roles = objects.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole');
+    for (const role of roles) {
+      for (const [i, rule] of ((role.rules ?? []) as Obj[]).entries()) {
+        const at = `${where}: ${id(role)} rule ${i}`;
+        t.ok((rule.verbs as string[]).every((v) => ['get', 'list', 'watch'].includes(v)), `${at}: read verbs only (${rule.verbs})`);
+        t.notOk([...(rule.apiGroups ?? []), ...(rule.resources ?? []), ...(rule.verbs ?? [])].includes('*'), `${at}: no wildcard`);
+        t.notOk((rule.resources as string[]).some((r) => /^(secrets|configmaps|serviceaccounts\/token|pods\/exec|pods\/attach|pods\/portforward|nodes\/proxy)$/.test(r)), `${at}: no secrets, exec or proxy`);
+        t.notOk(rule.nonResourceURLs, `${at}: no non-resource URLs`);
       }
     }
-    t.ok(dirs.length >= 3, `${dirs.length} kustomizations checked`);
-  });
-}
+    const accounts = new Set(objects.filter((o) => o.kind === 'ServiceAccount').map((o) => `${o.metadata.namespace}/${o.metadata.name}`));
+    const bound = new Set<string>();
+    for (const b of objects.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding')) {
+      t.ok(roles.some((r) => r.kind === b.roleRef.kind && r.metadata.name === b.roleRef.name), `${where}: ${id(b)} binds a role of ours, not ${b.roleRef.name}`);
+      for (const s of b.subjects as Obj[]) {
+        const sa = `${s.namespace}/${s.name}`;
+        t.ok(s.kind === 'ServiceAccount' && accounts.has(sa), `${where}: ${id(b)} binds only our ServiceAccount (${s.kind} ${sa})`);
+        bound.add(sa);
+      }
+    }
+    for (const w of objects.filter((o) => findPodSpec(o))) {
+      const spec = findPodSpec(w)!.spec as Obj;
+      const sa = `${w.metadata.namespace}/${spec.serviceAccountName ?? 'default'}`;
+      if (!bound.has(sa)) t.equal(spec.automountServiceAccountToken, false, `${where}: ${id(w)} has no grants, so mounts no token`);
+      t.same(secretUses(spec), [], `${where}: ${id(w)} is handed no Secret`);
+    }
+    for (const ns of objects.filter((o) => o.kind === 'Namespace')) {
+      t.equal(ns.metadata.labels?.['pod-security.kubernetes.io/enforce'], 'restricted', `${where}: ${id(ns)} enforces restricted`);
+    }
+  }
+  t.ok(dirs.length >= 3, `${dirs.length} kustomizations checked`);
+});

@@ -3,12 +3,13 @@
 // with the same __meta_kubernetes_* labels the pod role produces, and reads which targets survive.
 import t from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { access, constants, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { freePort } from '../helpers/free-port.js';
+import { needPrograms } from '../helpers/need.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PROMETHEUS = '/usr/bin/prometheus';
@@ -29,20 +30,8 @@ function podTarget(ns: string, pod: string, labels: Record<string, string>, port
   return { targets: ['127.0.0.1:1'], labels: meta };
 }
 
-let available = true;
-try {
-  await access(PROMETHEUS, constants.X_OK);
-} catch {
-  available = false;
-}
-
-t.test('the agent job keeps exactly the agents\' metrics ports; the explainer job its pod', {
-  skip: !available && process.env.CI !== 'true' ? `${PROMETHEUS} not found: apt-get install prometheus` : false,
-}, async (t) => {
-  if (!available) {
-    t.fail(`${PROMETHEUS} is required under CI`);
-    return;
-  }
+t.test('the agent job keeps exactly the agents\' metrics ports; the explainer job its pod', async (t) => {
+  if (!needPrograms(t, [PROMETHEUS], 'apt-get install prometheus')) return;
   const dir = await mkdtemp(join(tmpdir(), 'pathprobe-scrape-'));
   let child: ChildProcess | undefined;
   t.teardown(async () => {

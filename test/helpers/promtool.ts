@@ -2,6 +2,7 @@
 // (with the reason) elsewhere, as COMMON.md asks.
 import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
+import { unmet, type Guarded } from './need.js';
 
 /** Path of the promtool binary (PROMTOOL overrides). */
 export const PROMTOOL = process.env.PROMTOOL ?? '/usr/bin/promtool';
@@ -36,12 +37,9 @@ export function promtool(args: string[], cwd = process.cwd()): Promise<PromtoolR
  * Guards a test that needs promtool: returns true when it can run; otherwise fails the test
  * under CI and skips it elsewhere.
  */
-export function needPromtool(t: { fail(msg: string): void; plan(n: number, why?: string): void }): boolean {
+export function needPromtool(t: Guarded): boolean {
   const missing = promtoolMissing();
-  if (missing === undefined) return true;
-  if (process.env.CI === 'true') t.fail(missing);
-  else t.plan(0, `skipped: ${missing}`);
-  return false;
+  return missing === undefined || unmet(t, missing);
 }
 
 /** Pipes an exposition into `promtool check metrics`; resolves to its exit code and output. */

@@ -2,32 +2,10 @@
 // non-zero and print the located problem, before listening. Reload keeping the last good catalog
 // is held by test/agent/agent.test.ts.
 import t from 'tap';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { requireBuiltMain, runMain } from '../helpers/run-main.js';
+import { writeTempCatalog } from './helpers/targets.js';
 
-const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    // Generous: node starts slowly on a loaded CI machine; a hang still shows as a kill.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => (clearTimeout(timer), resolve({ code, stdout, stderr })));
-  });
-}
-
-t.before(() => {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run \`npm run build\` (npm test does)`);
-});
+t.before(requireBuiltMain);
 
 /** Nine levels of ten-fold aliases under `from` (10^9 strings if expanded). */
 function aliasBomb(): string {
@@ -44,11 +22,8 @@ const CASES = [
 
 for (const c of CASES) {
   t.test(`run refuses to start on ${c.name}: exit non-zero, located message`, async (t) => {
-    const dir = await mkdtemp(join(tmpdir(), 'pathprobe-rel-'));
-    t.teardown(() => rm(dir, { recursive: true, force: true }));
-    const file = join(dir, 'catalog.yaml');
-    await writeFile(file, `apiVersion: pathprobe/v1\nkind: PathCatalog\n${c.text}`);
-    const r = await run(['run', '--catalog', file, '--listen', '127.0.0.1:0']);
+    const file = await writeTempCatalog(t, `apiVersion: pathprobe/v1\nkind: PathCatalog\n${c.text}`);
+    const r = await runMain(['run', '--catalog', file, '--listen', '127.0.0.1:0'], 60_000); // generous: node starts slowly on a loaded CI machine
     t.not(r.code, 0, `exit status ${r.code}`);
     t.not(r.code, null, 'exited by itself (not killed)');
     t.match(r.stderr, c.at);

@@ -2,8 +2,7 @@
 // after it probed servers answering with hostile text: the text shows, escaped, and nothing runs.
 // test/server/status-page-browser.test.ts holds the same for hand-made status fixtures.
 import t from 'tap';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { launchChromium, needChromium } from '../helpers/chromium.js';
 import { hasOpenssl } from '../helpers/tls-cert.js';
 import { unmet } from '../helpers/need.js';
 import { CATALOG_TEXT, REMOTE, startHostileContentAgent } from './hostile-content.js';
@@ -12,21 +11,12 @@ import { CATALOG_TEXT, REMOTE, startHostileContentAgent } from './hostile-conten
 declare const window: { __pwned?: unknown };
 declare const document: { scripts: unknown[]; images: unknown[]; querySelectorAll(s: string): { length: number } };
 
-const CHROMIUM = '/usr/bin/chromium';
-
 t.test('hostile answers from real probes show as text on the status page; no script runs', async (t) => {
-  if (!existsSync(CHROMIUM)) return void unmet(t, `${CHROMIUM} not found (apt-get install chromium)`);
+  if (!needChromium(t)) return;
   if (!hasOpenssl()) return void unmet(t, 'openssl is needed for the certificate target');
   const h = await startHostileContentAgent();
   t.teardown(() => h.close());
-  let browser: Browser | undefined;
-  t.teardown(() => browser?.close());
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    timeout: 30_000,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium(t);
   const page = await browser.newPage();
   page.setDefaultTimeout(15_000);
   const dialogs: string[] = [];

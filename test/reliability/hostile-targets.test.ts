@@ -4,8 +4,6 @@
 import t from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,6 +15,7 @@ import { PROBE_GRACE_MS, runProbe } from '../../src/probe/probers.js';
 import { dnsPath, httpPath, tcpPath } from '../helpers/paths.js';
 import { hasOpenssl, makeTestCerts, type TestCerts } from '../helpers/tls-cert.js';
 import { unmet } from '../helpers/need.js';
+import { writeTempCatalog } from './helpers/targets.js';
 import { badCerts, Closers, rawTcp } from './hostile-servers.js';
 
 const TIMEOUT_MS = 1000;
@@ -123,7 +122,8 @@ t.teardown(async () => {
 t.teardown(() => certs?.cleanup());
 
 t.test('each hostile target is classified, on time, in bounded memory', async (t) => {
-  if (!certs) unmet(t, 'openssl is needed for the certificate targets');
+  // Without openssl the other targets still run; the certificate ones show as a skip (a failure under CI).
+  if (!certs) t.test('certificate targets', async (t) => void unmet(t, 'openssl is needed for the certificate targets'));
   for (const target of TARGETS) {
     const port = ports[target.server] as number;
     t.ok(port > 0, `${target.name}: server ${target.server} is up`);
@@ -155,10 +155,7 @@ t.test('an agent probing every hostile target keeps probing a healthy path on sc
       entries.push(`  - {name: ${name}, from: a, to: ${JSON.stringify(spec.url ?? spec.target)}, check: ${spec.check}${http}}`);
     }
   }
-  const dir = await mkdtemp(join(tmpdir(), 'pathprobe-rel-hostile-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  const file = join(dir, 'catalog.yaml');
-  await writeFile(file, `apiVersion: pathprobe/v1
+  const file = await writeTempCatalog(t, `apiVersion: pathprobe/v1
 kind: PathCatalog
 defaults: {interval: 1s, timeout: 900ms}
 sources:

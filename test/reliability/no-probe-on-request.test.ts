@@ -4,16 +4,15 @@
 // strings, paths, Host headers, absolute-form request targets, bodies) never touches the canary.
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import dgram from 'node:dgram';
-import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { startAgent } from '../../src/agent/agent.js';
 import { runProbe } from '../../src/probe/probers.js';
+import { writeTempCatalog } from './helpers/targets.js';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 
@@ -76,17 +75,14 @@ function raw(port: number, request: string): Promise<string> {
 t.test('requests naming an address outside the catalog make the agent connect to nothing new', async (t) => {
   const inCatalog = await canary(t);
   const outside = await canary(t);
-  const dir = await mkdtemp(join(tmpdir(), 'pathprobe-rel-noprobe-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  const file = join(dir, 'catalog.yaml');
-  await writeFile(file, `apiVersion: pathprobe/v1
+  const file = await writeTempCatalog(t, `apiVersion: pathprobe/v1
 kind: PathCatalog
 defaults: {interval: 1s, timeout: 500ms}
 paths:
   - {name: declared, from: {namespace: a}, to: "127.0.0.1:${inCatalog.port}", check: tcp}
 `);
   const agent = await startAgent({ catalogPaths: [file], listen: '127.0.0.1:0', logger: pino({ level: 'silent' }),
-    prober: runProbe, watch: false, probeContext: { hostsPath: join(dir, 'none'), resolvConfPath: join(dir, 'none') } });
+    prober: runProbe, watch: false, probeContext: { hostsPath: join(dirname(file), 'none'), resolvConfPath: join(dirname(file), 'none') } });
   t.teardown(() => agent.stop(2000));
   const routes = agent.app.printRoutes({ commonPrefix: false });
   const methods = [...routes.matchAll(/\(([A-Z, ]+)\)/g)].map((m) => m[1]);

@@ -1,14 +1,13 @@
 // The status page in a real browser (Debian's Chromium via playwright-core): what a person sees,
 // that the CSP still lets the stylesheet apply, and that hostile names stay text.
 import t from 'tap';
-import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import { chromium, type Browser } from 'playwright-core';
 import { buildApp } from '../../src/server/app.js';
 import { listen } from '../../src/server/listen.js';
+import { launchChromium, needChromium } from '../helpers/chromium.js';
 import { HOSTILE, MemoryStatusReader, hostileStatus, platformStatuses } from '../helpers/status-fixtures.js';
 
 // Browser globals used inside page.evaluate() callbacks (the project compiles without the DOM lib).
@@ -16,14 +15,10 @@ interface El { dataset: Record<string, string | undefined>; querySelector(sel: s
 declare const window: { __pwned?: unknown; getComputedStyle(el: unknown): { borderLeftColor: string; backgroundColor: string } };
 declare const document: { scripts: unknown[]; images: unknown[]; links: { protocol: string }[] };
 
-const CHROMIUM = '/usr/bin/chromium';
-const missing = !existsSync(CHROMIUM);
-if (missing && process.env.CI === 'true') t.fail(`${CHROMIUM} is missing: CI must install the chromium package`);
-
 t.test(
   'a person sees the matrix, the table and the legend; hostile names stay text',
-  { skip: missing ? `${CHROMIUM} not found (apt-get install chromium); skipped outside CI` : false },
   async (t) => {
+    if (!needChromium(t)) return;
     const app = buildApp({
       registry: new Registry(),
       status: new MemoryStatusReader([...platformStatuses(Date.now()), hostileStatus(Date.now())], true, undefined),
@@ -35,14 +30,7 @@ t.test(
     const dir = await mkdtemp(join(tmpdir(), 'pathprobe-page-'));
     t.teardown(() => rm(dir, { recursive: true, force: true }));
 
-    let browser: Browser | undefined;
-    t.teardown(() => browser?.close());
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      timeout: 30_000,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium(t);
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     page.setDefaultTimeout(15_000);
     const dialogs: string[] = [];

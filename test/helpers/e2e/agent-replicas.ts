@@ -1,12 +1,10 @@
 // Real pathprobe agents for end-to-end tests: `node dist/cli/main.js run` on a catalog, listening
 // on an ephemeral loopback port that is read back from the agent's JSON log.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { MAIN, requireBuiltMain } from '../run-main.js';
 import { until } from '../until.js';
 import { startService, type Service } from './service.js';
 
-/** The built CLI (`npm run build`; `npm test` builds first). */
-export const MAIN = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
+export { MAIN };
 
 /** A running agent and the host:port it serves metrics on. */
 export interface AgentProcess {
@@ -16,7 +14,7 @@ export interface AgentProcess {
 
 /** Starts one agent on `catalog`; resolves once it logged its listening URL. */
 export async function startAgent(name: string, catalog: string): Promise<AgentProcess> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run \`npm run build\` (npm test does)`);
+  requireBuiltMain();
   const service = startService(name, process.execPath, [MAIN, 'run', '--catalog', catalog, '--listen', '127.0.0.1:0']);
   try {
     const address = await until(`${name} to log its URL`, () => {

@@ -1,10 +1,10 @@
 // The built agent as a real process (`node dist/cli/main.js run`), optionally wrapped in a shell
 // (`ulimit -n`) or another launcher, with its JSON log lines collected and its URL found in them.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { MAIN } from '../../helpers/run-main.js';
+import { until as pollUntil } from '../../helpers/until.js';
 
-export const MAIN = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
+export { MAIN };
 
 /** What the test needs to tear things down. */
 export interface Teardown {
@@ -36,15 +36,9 @@ export interface AgentProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Polls `probe` every 25 ms until it returns a truthy value; throws after `timeoutMs`. */
-export async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(25);
-  }
+/** test/helpers/until.ts with this file's defaults: polls every 25 ms, gives up after 10 s. */
+export function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  return pollUntil(what, probe, timeoutMs, 25);
 }
 
 function quote(arg: string): string {
