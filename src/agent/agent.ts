@@ -1,7 +1,7 @@
 // The agent: loads the catalog, schedules the paths of its source, fans results out to the
 // sinks, serves the HTTP endpoints, and reloads the catalog when its files change.
 import type { Logger } from 'pino';
-import { FastRegistry } from '../metrics/fast-registry.js';
+import { AgentRegistry } from '../metrics/agent-registry.js';
 import type { Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { Catalog, CatalogLoadResult, CatalogProblem, PathSpec } from '../catalog/types.js';
@@ -91,7 +91,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const formatProblem = options.formatProblem ?? formatCatalogProblem;
   const selectPaths = options.selectPaths ?? filterBySource;
   const loadCatalog = options.loadCatalog ?? loadCatalogFiles;
-  const registry = new FastRegistry();
+  const registry = new AgentRegistry();
   const metrics = createMetrics(registry, { version });
   const series = new PathSeries(metrics);
   const status = new StatusStore(options.source === undefined ? {} : { source: options.source });
@@ -153,12 +153,15 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
 
   // A status page rendered for one viewer serves every viewer for a second (it refreshes every 10 s).
   const app = buildApp({ registry, status, logger, version, pageCacheMs: 1000 });
+  // /metrics renders the per-path series in a worker thread (metrics/path-table.ts).
+  registry.paths.startWorker();
   let listening: Listening;
   try {
     listening = await listen(app, options.listen);
   } catch (error) {
     await scheduler.stop(0);
     await app.close();
+    await registry.paths.close();
     throw error;
   }
   logger.info({ url: listening.url }, 'serving /metrics, /-/healthy, /-/ready, /api/v1/paths and the status page');
@@ -220,6 +223,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       const abandoned = await scheduler.stop(timeoutMs);
       if (abandoned > 0) logger.warn({ abandoned }, 'probes still running at shutdown were abandoned');
       await app.close();
+      await registry.paths.close();
       logger.info('agent stopped');
     })());
 

@@ -6,7 +6,7 @@ import type { PathSpec } from '../catalog/types.js';
 import type { ResultClass } from '../classify/result-class.js';
 import type { ProbeOutcome } from '../probe/types.js';
 import { StatusStore } from '../agent/status-store.js';
-import { FastRegistry } from '../metrics/fast-registry.js';
+import { AgentRegistry } from '../metrics/agent-registry.js';
 import { createMetrics } from '../metrics/metrics.js';
 import { PathSeries } from '../metrics/path-series.js';
 
@@ -41,7 +41,7 @@ const results: ResultClass[] = ['ok', 'ok', 'ok', 'refused', 'ok'];
 const h0 = heapMiB();
 const store = new StatusStore();
 store.setCatalog(specs, 0);
-const registry = new FastRegistry();
+const registry = new AgentRegistry();
 const series = new PathSeries(createMetrics(registry, { version: 'bench', defaultMetrics: false }));
 series.applyCatalog(specs);
 const h1 = heapMiB();
@@ -54,7 +54,7 @@ for (let k = 0; k < perPath; k++) {
 }
 const h2 = heapMiB();
 let bytes = 0;
-for await (const chunk of registry.metricsText()) bytes += chunk.length;
+bytes += (await registry.exposition()).length;
 const h3 = heapMiB();
 const t0 = performance.now();
 for (let k = 0; k < 5; k++) {

@@ -1,6 +1,8 @@
 // Every metric the agent exports (PRODUCT.md "Metrics"), created on an injected registry.
 // The policy explainer's metrics (pathprobe_policy_verdict, pathprobe_path_ready_endpoints) live with it.
-import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, collectDefaultMetrics } from 'prom-client';
+import type { AgentRegistry } from './agent-registry.js';
+import type { PathTable } from './path-table.js';
 import type { Phase } from '../probe/phases.js';
 import type { ResultClass } from '../classify/result-class.js';
 import { SKIP_REASONS, type SkipReason } from '../schedule/scheduler.js';
@@ -24,16 +26,14 @@ const LINT_FAILING_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_act
 
 /** The agent's metrics, typed by their label names. */
 export interface AgentMetrics {
-  registry: Registry;
-  pathInfo: Gauge<PathInfoLabel>;
-  pathUp: Gauge<PathUpLabel>;
-  pathResult: Gauge<'path' | 'result'>;
-  probesTotal: Counter<'path' | 'result'>;
-  probePhaseSeconds: Gauge<'path' | 'phase'>;
+  registry: AgentRegistry;
+  /**
+   * The per-path families (pathprobe_path_info, _path_up, _path_result, _probes_total,
+   * _probe_phase_seconds, _path_last_probe/_last_success_timestamp_seconds,
+   * _path_interval_seconds): a table written by PathSeries (path-families.ts has the layout).
+   */
+  paths: PathTable;
   probeDurationSeconds: Histogram<'check' | 'result'>;
-  pathLastProbeTimestampSeconds: Gauge<'path'>;
-  pathLastSuccessTimestampSeconds: Gauge<'path'>;
-  pathIntervalSeconds: Gauge<'path'>;
   buildInfo: Gauge<'version'>;
   catalogPaths: Gauge;
   catalogLastReloadSuccessful: Gauge;
@@ -52,7 +52,7 @@ export type SkipLabels = { reason: SkipReason };
  * Creates every agent metric on `registry` (never the global one), plus process and Node.js
  * default metrics, and sets pathprobe_build_info{version} 1.
  */
-export function createMetrics(registry: Registry, options: { version: string; defaultMetrics?: boolean }): AgentMetrics {
+export function createMetrics(registry: AgentRegistry, options: { version: string; defaultMetrics?: boolean }): AgentMetrics {
   const registers = [registry];
   if (options.defaultMetrics !== false) {
     collectDefaultMetrics({ register: registry });
@@ -62,61 +62,12 @@ export function createMetrics(registry: Registry, options: { version: string; de
   }
   const metrics: AgentMetrics = {
     registry,
-    pathInfo: new Gauge({
-      name: 'pathprobe_path_info',
-      help: 'A probed path as declared in the catalog; always 1.',
-      labelNames: ['path', 'source', 'from_namespace', 'to_namespace', 'target', 'check', 'expect', 'control', 'severity', 'owner', 'runbook_url'],
-      registers,
-    }),
-    pathUp: new Gauge({
-      name: 'pathprobe_path_up',
-      help: '1 when the last probe of the path behaved as declared (reachable: ok; blocked: timeout or unreachable).',
-      labelNames: ['path', 'from_namespace', 'to_namespace', 'check', 'expect', 'severity'],
-      registers,
-    }),
-    pathResult: new Gauge({
-      name: 'pathprobe_path_result',
-      help: 'State set: 1 for the result class of the last probe of the path, 0 for every other class.',
-      labelNames: ['path', 'result'],
-      registers,
-    }),
-    probesTotal: new Counter({
-      name: 'pathprobe_probes_total',
-      help: 'Probes run, by path and result class.',
-      labelNames: ['path', 'result'],
-      registers,
-    }),
-    probePhaseSeconds: new Gauge({
-      name: 'pathprobe_probe_phase_seconds',
-      help: 'Duration of each phase of the last probe of the path, in seconds.',
-      labelNames: ['path', 'phase'],
-      registers,
-    }),
+    paths: registry.paths,
     probeDurationSeconds: new Histogram({
       name: 'pathprobe_probe_duration_seconds',
       help: 'Probe duration over all paths, by check and result class, in seconds.',
       labelNames: ['check', 'result'],
       buckets: PROBE_DURATION_BUCKETS,
-      registers,
-    }),
-    pathLastProbeTimestampSeconds: new Gauge({
-      name: 'pathprobe_path_last_probe_timestamp_seconds',
-      help: 'Unix time the last probe of the path finished.',
-      labelNames: ['path'],
-      registers,
-    }),
-    pathLastSuccessTimestampSeconds: new Gauge({
-      name: 'pathprobe_path_last_success_timestamp_seconds',
-      help: 'Unix time of the last probe of the path that behaved as declared.',
-      labelNames: ['path'],
-      registers,
-    }),
-    // Not in the original contract: PathProbeStale needs each path's own interval ("no fresh
-    // result for 3 intervals"), and intervals differ per path.
-    pathIntervalSeconds: new Gauge({
-      name: 'pathprobe_path_interval_seconds',
-      help: 'Declared probe interval of the path, in seconds.',
-      labelNames: ['path'],
       registers,
     }),
     buildInfo: new Gauge({

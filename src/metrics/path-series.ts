@@ -1,53 +1,28 @@
 // The per-path series of the agent's metrics: created from the catalog, updated per result,
-// removed with the path. Label values come only from the catalog and the fixed sets.
+// removed with the path. Label values come only from the catalog and the fixed sets. A path is one
+// row of the PathTable (path-table.ts): a result is a few writes into shared typed arrays.
 import type { PathSpec } from '../catalog/types.js';
-import { RESULT_CLASSES } from '../classify/result-class.js';
+import { RESULT_CLASSES, type ResultClass } from '../classify/result-class.js';
 import { PHASES } from '../probe/phases.js';
 import type { ProbeOutcome } from '../probe/types.js';
 import type { AgentMetrics, PathInfoLabel, PathUpLabel } from './metrics.js';
-import { SeriesTable, type SeriesRow } from './series-slot.js';
+import { escapeLabelValue, formatLabels, INTERVAL, LAST_PROBE, LAST_SUCCESS, PHASE, RESULT, TOTAL, UP } from './path-families.js';
+import type { PathTable } from './path-table.js';
 
 type InfoLabels = Record<PathInfoLabel, string>;
 type UpLabels = Record<PathUpLabel, string>;
 
-/** A path's series, written in place through a row of the series table (layout below). */
+/** A path's row and the label text it was written with. */
 interface Tracked {
-  info: InfoLabels;
-  up: UpLabels;
-  row: SeriesRow;
-  lastUp?: boolean;
+  row: number;
+  info: string;
+  up: string;
   /** Index in RESULT_CLASSES of the class pathprobe_path_result holds 1 for (its 12 series exist once set). */
   lastResult?: number;
 }
 
-// Slots of a path's row: up, path_result × RESULT_CLASSES, probes_total × RESULT_CLASSES,
-// phase_seconds × PHASES, last probe, last success, interval.
-const UP = 0;
-const RESULT = 1;
-const TOTAL = RESULT + RESULT_CLASSES.length;
-const PHASE = TOTAL + RESULT_CLASSES.length;
-const LAST_PROBE = PHASE + PHASES.length;
-const LAST_SUCCESS = LAST_PROBE + 1;
-const INTERVAL = LAST_PROBE + 2;
-
-function seriesTable(m: AgentMetrics): SeriesTable {
-  return new SeriesTable([
-    m.pathUp,
-    ...RESULT_CLASSES.map(() => m.pathResult),
-    ...RESULT_CLASSES.map(() => m.probesTotal),
-    ...PHASES.map(() => m.probePhaseSeconds),
-    m.pathLastProbeTimestampSeconds,
-    m.pathLastSuccessTimestampSeconds,
-    m.pathIntervalSeconds,
-  ]);
-}
-
-/** A path's row labels: one object per series, shared where two metrics have the same labels. */
-function rowLabels(name: string, up: UpLabels): Record<string, string>[] {
-  const byResult = RESULT_CLASSES.map((result) => ({ path: name, result }));
-  const byPath = { path: name };
-  return [up, ...byResult, ...byResult, ...PHASES.map((phase) => ({ path: name, phase })), byPath, byPath, byPath];
-}
+/** Index of each class in RESULT_CLASSES. */
+const RESULT_INDEX = new Map<ResultClass, number>(RESULT_CLASSES.map((c, i) => [c, i]));
 
 /** Labels of pathprobe_path_info for a path. */
 export function pathInfoLabels(path: PathSpec): InfoLabels {
@@ -78,16 +53,13 @@ export function pathUpLabels(path: PathSpec): UpLabels {
   };
 }
 
-const sameLabels = (a: Record<string, string>, b: Record<string, string>): boolean =>
-  Object.keys(a).every((k) => a[k] === b[k]);
-
 /** Keeps the per-path series in step with the catalog and the results. */
 export class PathSeries {
   private readonly tracked = new Map<string, Tracked>();
-  private readonly table: SeriesTable;
+  private readonly table: PathTable;
 
   constructor(private readonly metrics: AgentMetrics) {
-    this.table = seriesTable(metrics);
+    this.table = metrics.paths;
   }
 
   /**
@@ -96,35 +68,36 @@ export class PathSeries {
    * paths lose every series.
    */
   applyCatalog(paths: readonly PathSpec[]): void {
-    const m = this.metrics;
+    const { table } = this;
     const names = new Set(paths.map((p) => p.name));
-    for (const name of [...this.tracked.keys()]) if (!names.has(name)) this.remove(name);
+    for (const [name, known] of [...this.tracked]) {
+      if (names.has(name)) continue;
+      table.freeRow(known.row);
+      this.tracked.delete(name);
+    }
     for (const path of paths) {
-      const info = pathInfoLabels(path);
-      const up = pathUpLabels(path);
+      const info = formatLabels(pathInfoLabels(path));
+      const up = formatLabels(pathUpLabels(path));
       const known = this.tracked.get(path.name);
       if (!known) {
-        const row = this.table.row(rowLabels(path.name, up));
-        this.table.set(row, INTERVAL, path.intervalMs / 1000);
-        for (let i = 0; i < RESULT_CLASSES.length; i++) this.table.add(row, TOTAL + i, 0);
-        m.pathInfo.set(info, 1);
-        this.tracked.set(path.name, { info, up, row });
+        const row = table.addRow({ path: escapeLabelValue(path.name), up, info });
+        table.begin(row);
+        table.set(row, INTERVAL, path.intervalMs / 1000);
+        for (let i = 0; i < RESULT_CLASSES.length; i++) table.set(row, TOTAL + i, 0);
+        table.end(row);
+        this.tracked.set(path.name, { row, info, up });
         continue;
       }
-      this.table.set(known.row, INTERVAL, path.intervalMs / 1000);
-      if (!sameLabels(known.info, info)) {
-        m.pathInfo.remove(known.info);
-        m.pathInfo.set(info, 1);
+      table.begin(known.row);
+      table.set(known.row, INTERVAL, path.intervalMs / 1000);
+      table.end(known.row);
+      if (known.info !== info || known.up !== up) {
         known.info = info;
-      }
-      if (!sameLabels(known.up, up)) {
-        this.table.remove(known.row, UP);
         known.up = up;
-        known.row.labels[UP] = up;
-        if (known.lastUp !== undefined) this.table.set(known.row, UP, known.lastUp ? 1 : 0);
+        table.setLabels(known.row, { path: escapeLabelValue(path.name), up, info });
       }
     }
-    m.catalogPaths.set(this.tracked.size);
+    this.metrics.catalogPaths.set(this.tracked.size);
   }
 
   /** Records one probe result of a scheduled path; `atMs` is the epoch ms it finished. */
@@ -132,10 +105,10 @@ export class PathSeries {
     const known = this.tracked.get(path.name);
     if (!known) return;
     const { table } = this;
-    const row = known.row;
-    known.lastUp = up;
+    const { row } = known;
+    const resultIndex = RESULT_INDEX.get(outcome.result) ?? RESULT_CLASSES.indexOf('error');
+    table.begin(row);
     table.set(row, UP, up ? 1 : 0);
-    const resultIndex = RESULT_CLASSES.indexOf(outcome.result);
     // The state set changes in two series at most: write only those once all 12 exist.
     if (known.lastResult === undefined) {
       for (let i = 0; i < RESULT_CLASSES.length; i++) table.set(row, RESULT + i, i === resultIndex ? 1 : 0);
@@ -149,20 +122,12 @@ export class PathSeries {
       const phase = PHASES[i]!;
       const seconds = phase === 'total' ? (outcome.phases.total ?? outcome.durationSeconds) : outcome.phases[phase];
       // A phase the probe never reached must not keep the value of an earlier probe.
-      if (seconds === undefined) table.remove(row, PHASE + i);
+      if (seconds === undefined) table.clear(row, PHASE + i);
       else table.set(row, PHASE + i, seconds);
     }
-    this.metrics.probeDurationSeconds.observe({ check: path.check, result: outcome.result }, outcome.durationSeconds);
     table.set(row, LAST_PROBE, atMs / 1000);
     if (up) table.set(row, LAST_SUCCESS, atMs / 1000);
-  }
-
-  private remove(name: string): void {
-    const known = this.tracked.get(name);
-    if (!known) return;
-    const m = this.metrics;
-    m.pathInfo.remove(known.info);
-    for (let i = 0; i < known.row.labels.length; i++) this.table.remove(known.row, i);
-    this.tracked.delete(name);
+    table.end(row);
+    this.metrics.probeDurationSeconds.observe({ check: path.check, result: outcome.result }, outcome.durationSeconds);
   }
 }

@@ -9,23 +9,26 @@ export interface CoalesceOptions {
   maxAgeMs?: number;
   /** And for at least this many times as long as it took to render (default 0): 1 keeps renders to half the loop's time at most. */
   costFactor?: number;
+  /** A finished render is reused only while this returns what it did when the render started (compared with ===). */
+  version?: () => unknown;
   /** Monotonic ms (default performance.now). */
   now?: () => number;
 }
 
 /** A render shared by concurrent callers and reused while younger than its options allow. */
 export function coalesce<T>(render: () => Promise<T>, options: CoalesceOptions = {}): () => Promise<T> {
-  const { maxAgeMs = 0, costFactor = 0, now = () => performance.now() } = options;
+  const { maxAgeMs = 0, costFactor = 0, now = () => performance.now(), version = () => undefined } = options;
   let running: Promise<T> | undefined;
-  let last: { value: T; at: number; tookMs: number } | undefined;
+  let last: { value: T; at: number; tookMs: number; version: unknown } | undefined;
   return () => {
     if (running) return running;
-    if (last && now() - last.at < Math.max(maxAgeMs, costFactor * last.tookMs)) return Promise.resolve(last.value);
+    if (last && last.version === version() && now() - last.at < Math.max(maxAgeMs, costFactor * last.tookMs)) return Promise.resolve(last.value);
     const startedAt = now();
+    const startVersion = version();
     const started = render().then(
       (value) => {
         const at = now();
-        last = { value, at, tookMs: at - startedAt };
+        last = { value, at, tookMs: at - startedAt, version: startVersion };
         running = undefined;
         return value;
       },

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Registry } from 'prom-client';
+import { AgentRegistry } from '../../src/metrics/agent-registry.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { PathSeries } from '../../src/metrics/path-series.js';
 import { RESULT_CLASSES } from '../../src/classify/result-class.js';
@@ -14,7 +14,7 @@ function types(text: string): Record<string, string> {
 }
 
 t.test('exactly the contract metrics, with their types, on the injected registry only', async (t) => {
-  const registry = new Registry();
+  const registry = new AgentRegistry();
   createMetrics(registry, { version: '1.2.3' });
   const text = await registry.metrics();
   t.same(types(text), {
@@ -46,7 +46,7 @@ t.test('exactly the contract metrics, with their types, on the injected registry
 });
 
 t.test('per-path series: info labels, zeroed counters, state set, phases, removal', async (t) => {
-  const registry = new Registry();
+  const registry = new AgentRegistry();
   const metrics = createMetrics(registry, { version: 'test', defaultMetrics: false });
   const series = new PathSeries(metrics);
   const a = makePath('a-to-b');
@@ -88,7 +88,7 @@ t.test('per-path series: info labels, zeroed counters, state set, phases, remova
 
 t.test('promtool check metrics accepts the full exposition', async (t) => {
   if (!needPromtool(t)) return;
-  const registry = new Registry();
+  const registry = new AgentRegistry();
   const metrics = createMetrics(registry, { version: '0.1.0' });
   const series = new PathSeries(metrics);
   const paths = [makePath('p1'), makePath('p2', { check: 'http', expect: 'blocked', control: 'p1' })];

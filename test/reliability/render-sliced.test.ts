@@ -1,22 +1,22 @@
 // The sliced /metrics renderer writes exactly what prom-client writes, and yields to the event
 // loop while it does; concurrent requests share one render.
 import t from 'tap';
-import { Registry } from 'prom-client';
-import { createMetrics } from '../../src/metrics/metrics.js';
-import { PathSeries } from '../../src/metrics/path-series.js';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { createExplainerMetrics } from '../../src/metrics/explainer-metrics.js';
 import { renderMetricsSliced } from '../../src/metrics/render-sliced.js';
 import { coalesce } from '../../src/server/coalesce.js';
-import { makePath } from '../fixtures/path-spec.js';
 
 t.test('byte for byte the text of registry.metrics(), whatever the slice size', async (t) => {
+  // The explainer's registry (plain prom-client, the one renderMetricsSliced serves) at 300 paths.
   const registry = new Registry();
-  const metrics = createMetrics(registry, { version: '1.2.3' });
-  const series = new PathSeries(metrics);
-  const paths = Array.from({ length: 300 }, (_, i) => makePath(`p-${i}`, { owner: i % 2 ? 'team "a"\\b' : undefined }));
-  series.applyCatalog(paths);
-  for (const [i, p] of paths.entries()) {
-    series.recordResult(p, { result: i % 3 ? 'ok' : 'timeout', phases: { connect: 0.001, total: 0.002 }, durationSeconds: 0.002, detail: '' }, i % 3 !== 0, 1_700_000_000_000);
-    metrics.schedulerLagSeconds.observe(i / 10_000);
+  collectDefaultMetrics({ register: registry });
+  const explainer = createExplainerMetrics(registry);
+  const lag = new Histogram({ name: 'pathprobe_test_lag_seconds', help: 'h', registers: [registry] });
+  for (let i = 0; i < 300; i++) {
+    const path = `p-${i}${i % 2 ? ' team "a"\\b' : ''}`;
+    explainer.setVerdict(path, i % 3 ? 'allowed' : 'denied_ingress');
+    explainer.setReadyEndpoints(path, i % 5);
+    lag.observe(i / 10_000);
   }
   const expected = await registry.metrics();
   // process_* and nodejs_* values move between two renders; compare the pathprobe part exactly.
@@ -28,11 +28,17 @@ t.test('byte for byte the text of registry.metrics(), whatever the slice size', 
     t.ok(got.endsWith('\n') && !got.endsWith('\n\n'), 'one final newline');
   }
 
+  // Other callbacks run between slices: a chain of setImmediate turns along with the render.
   let ticks = 0;
-  const ticker = setInterval(() => ticks++, 0);
-  await renderMetricsSliced(registry, 50);
-  clearInterval(ticker);
-  t.ok(ticks > 10, `timers ran during the render (${ticks} ticks)`);
+  let rendering = true;
+  const tick = (): void => {
+    ticks++;
+    if (rendering) setImmediate(tick);
+  };
+  setImmediate(tick);
+  await renderMetricsSliced(registry, 5);
+  rendering = false;
+  t.ok(ticks > 10, `the event loop turned during the render (${ticks} turns)`);
 });
 
 t.test('coalesce: one render for concurrent callers, reused within maxAge, retried after a failure', async (t) => {
@@ -70,4 +76,12 @@ t.test('coalesce: one render for concurrent callers, reused within maxAge, retri
   t.equal(await slow(), 1, 'younger than its render time: reused');
   time += 20;
   t.equal(await slow(), 2, 'older: rendered again');
+
+  // version: a finished render is not reused once the version moved (the agent's paths changed).
+  let version = 1;
+  const versioned = coalesce(async () => version * 10, { maxAgeMs: 1000, now: () => 0, version: () => version });
+  t.equal(await versioned(), 10);
+  t.equal(await versioned(), 10, 'same version: reused');
+  version = 2;
+  t.equal(await versioned(), 20, 'new version: rendered again');
 });

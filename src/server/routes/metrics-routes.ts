@@ -7,21 +7,19 @@ import type { ServerDeps } from '../deps.js';
 /**
  * Serves the registry's text with `registry.contentType`. OpenMetrics negotiation is not offered:
  * prom-client picks the format per registry, not per request. The agent's registry
- * (metrics/fast-registry.ts) streams its text in slices, so a scrape neither holds back the
- * scheduler's timers nor keeps a 20 MB string alive across minor GCs; any other registry is
- * rendered in slices that yield to the event loop. Scrapes arriving during a render share it.
+ * (metrics/agent-registry.ts) renders its per-path series — nearly all of the text — in a worker
+ * thread, so a scrape does not hold back the scheduler's timers; any other registry is rendered
+ * in slices that yield to the event loop. Scrapes arriving during a render share it.
  */
 export const metricsRoutes: FastifyPluginAsync<Pick<ServerDeps, 'registry'>> = async (app, { registry }) => {
-  // The text is collected as Buffers (outside the V8 heap, so minor GCs do not copy a 20 MB string)
-  // and encoded once: every request sharing a render sends the same bytes. A render is reused for
-  // as long as it took, so back-to-back scrapers hold at most half of the event loop.
-  const streaming = registry as { metricsText?: () => AsyncGenerator<string> };
-  const render = coalesce(async () => {
-    if (typeof streaming.metricsText !== 'function') return Buffer.from(await renderMetricsSliced(registry));
-    const chunks: Buffer[] = [];
-    for await (const text of streaming.metricsText()) chunks.push(Buffer.from(text));
-    return Buffer.concat(chunks);
-  }, { costFactor: 1 });
+  // One Buffer (outside the V8 heap, so minor GCs do not copy a 20 MB string), shared by every
+  // request of a render. A render is reused for as long as it took, so back-to-back scrapers
+  // hold at most half of the renderer's time; never once the agent's paths changed (a reload).
+  const agent = registry as { exposition?: () => Promise<Buffer>; version?: number };
+  const render = coalesce(
+    async () => (typeof agent.exposition === 'function' ? agent.exposition() : Buffer.from(await renderMetricsSliced(registry))),
+    { costFactor: 1, version: () => agent.version },
+  );
   app.get(
     '/metrics',
     {
