@@ -49,7 +49,8 @@ export function snapshot(shared: SharedTable, rows: number): Omit<TableView, 'la
 }
 
 function render(head: string, tail: string): BufferOut {
-  const out = new BufferOut(lastBytes + (lastBytes >> 3));
+  // Room for the last render's size and a little more; it grows (a copy here) if paths were added.
+  const out = new BufferOut(lastBytes + (lastBytes >> 6) + head.length * 3 + tail.length * 3);
   out.write(head);
   if (table !== undefined) {
     const rows = Math.min(labels.length, table.gens.length);

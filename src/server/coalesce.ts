@@ -28,8 +28,13 @@ export function coalesce<T>(render: () => Promise<T>, options: CoalesceOptions =
     const started = render().then(
       (value) => {
         const at = now();
-        last = { value, at, tookMs: at - startedAt, version: startVersion };
+        const kept = { value, at, tookMs: at - startedAt, version: startVersion };
+        last = kept;
         running = undefined;
+        // Not held past its reuse (a /metrics render is ~20 MB at 10,000 paths).
+        setTimeout(() => {
+          if (last === kept) last = undefined;
+        }, Math.max(maxAgeMs, costFactor * kept.tookMs) + 1).unref();
         return value;
       },
       (error: unknown) => {
