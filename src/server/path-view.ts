@@ -10,7 +10,7 @@ export function isoOrNull(epochMs: number | undefined): string | null {
 }
 
 /** The API/page view of one path. */
-export function toPathView(status: PathStatus, explain?: ExplainReader): PathView {
+export function toPathView(status: PathStatus, explain?: ExplainReader, options: { history?: boolean } = {}): PathView {
   const { spec, last } = status;
   const outcome = last?.outcome;
   const verdict = explain?.get(spec.name);
@@ -39,7 +39,8 @@ export function toPathView(status: PathStatus, explain?: ExplainReader): PathVie
     lastProbeAt: isoOrNull(last?.at),
     lastChangeAt: isoOrNull(status.lastChangeAt),
     lastSuccessAt: isoOrNull(status.lastSuccessAt),
-    history: status.history.map((h) => ({
+    // The status page shows no history: building it (60 entries, ISO times) per path per render was most of its cost.
+    history: options.history === false ? [] : status.history.map((h) => ({
       at: new Date(h.at).toISOString(),
       result: h.result,
       up: h.up,

@@ -27,14 +27,15 @@ function distinct(values: string[]): string[] {
   return [...new Set(values)];
 }
 
-function chip(path: PathView, index: number): SafeHtml {
+/** One path's chip in the matrix (`index`: its position in catalog order). */
+export function chip(path: PathView, index: number): SafeHtml {
   const result = path.result ?? 'pending';
   const title = `${path.name}: ${result}, expect ${path.expect}, ${path.state}`;
   return html`<a class="chip ${resultClasses(path.result)} is-${path.state}" href="#${rowId(index)}" title="${title}" data-path="${path.name}"><span class="mark" aria-hidden="true">${STATE_MARK[path.state]}</span> <span class="res">${result}</span> <span class="sub">${path.check} · ${path.name}${path.expect === 'blocked' ? ' (must stay blocked)' : ''}</span></a>`;
 }
 
-/** The matrix table; `paths` in catalog order (their index is their row id). */
-export function renderMatrix(paths: PathView[]): SafeHtml {
+/** The matrix table; `paths` in catalog order (their index is their row id); `chips[i]`, when given, is path i's chip already rendered. */
+export function renderMatrix(paths: PathView[], chips?: readonly SafeHtml[]): SafeHtml {
   if (paths.length === 0) return html`<div class="empty">No paths scheduled yet.</div>`;
   // Grouped in one pass (not a filter per cell: sources × destinations × paths is quadratic
   // and takes seconds for a catalog of 10,000 paths over a few hundred namespaces).
@@ -55,7 +56,7 @@ export function renderMatrix(paths: PathView[]): SafeHtml {
     (source) => html`
 <tr><th scope="row" class="row">${source}<span class="sub">ns ${namespaceOf.get(source) ?? ''}</span></th>${destinations.map((dest) => {
       const cell = cells.get(`${source}\u0000${dest}`) ?? [];
-      return html`<td>${cell.length > 0 && html`<div class="chips">${cell.map(({ path, index }) => chip(path, index))}</div>`}</td>`;
+      return html`<td>${cell.length > 0 && html`<div class="chips">${cell.map(({ path, index }) => chips?.[index] ?? chip(path, index))}</div>`}</td>`;
     })}</tr>`,
   )}
 </tbody></table>`;

@@ -35,7 +35,8 @@ function policyCell(path: PathView): SafeHtml {
   return html`<span class="mono">${path.policy.verdict}</span><span class="sub">${path.policy.summary}</span>`;
 }
 
-function row(path: PathView, index: number, now: number, showPolicy: boolean): SafeHtml {
+/** One path's table row (`index`: its position in catalog order). */
+export function row(path: PathView, index: number, now: number, showPolicy: boolean): SafeHtml {
   const where = `${path.fromNamespace} → ${path.target}`;
   return html`
 <tr id="${rowId(index)}" class="row-${path.state}" data-path="${path.name}">
@@ -51,11 +52,11 @@ ${showPolicy && html`<td class="policy">${policyCell(path)}</td>`}
 </tr>`;
 }
 
-/** The paths table. */
-export function renderTable(paths: PathView[], now: number, showPolicy: boolean): SafeHtml {
+/** The paths table; `rows[i]`, when given, is path i's row already rendered (see page/sliced.ts). */
+export function renderTable(paths: PathView[], now: number, showPolicy: boolean, rows?: readonly SafeHtml[]): SafeHtml {
   if (paths.length === 0) return html`<div class="empty">No paths scheduled yet.</div>`;
   return html`<table class="paths" id="paths">
 <thead><tr><th scope="col">state</th><th scope="col">path</th><th scope="col">result</th><th scope="col">expect</th><th scope="col" class="num">latency</th><th scope="col">last change</th>${showPolicy && html`<th scope="col">policy</th>`}<th scope="col">detail</th><th scope="col">runbook</th></tr></thead>
-<tbody>${sortForTable(paths).map(({ path, index }) => row(path, index, now, showPolicy))}
+<tbody>${sortForTable(paths).map(({ path, index }) => rows?.[index] ?? row(path, index, now, showPolicy))}
 </tbody></table>`;
 }

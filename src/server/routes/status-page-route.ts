@@ -3,18 +3,20 @@ import type { FastifyPluginAsync } from 'fastify';
 import { coalesce } from '../coalesce.js';
 import type { ServerDeps } from '../deps.js';
 import { PAGE_CSP } from '../page/layout.js';
-import { renderStatusPage } from '../page/render-page.js';
-import { toPathView } from '../path-view.js';
+import { renderStatusPageSliced } from '../page/sliced.js';
 
 /** The status page. */
 export const statusPageRoute: FastifyPluginAsync<ServerDeps> = async (app, deps) => {
   const { status, explain, version, now = Date.now, refreshSeconds = 10, pageCacheMs = 0 } = deps;
-  const render = coalesce(async () => Buffer.from(renderStatusPage({
+  // Built in slices (page/sliced.ts): each path is read when its slice is built (its row is
+  // consistent; two rows may be a render time apart, as two scrapes of /api/v1/paths/NAME would be).
+  const render = coalesce(async () => Buffer.from(await renderStatusPageSliced({
     source: status.sourceFilter() ?? null,
     version,
     now: now(),
     ready: status.ready(),
-    paths: status.list().map((s) => toPathView(s, explain)),
+    statuses: status.list(),
+    ...(explain ? { explain } : {}),
     showPolicy: explain !== undefined,
     refreshSeconds,
   })), { maxAgeMs: pageCacheMs, costFactor: pageCacheMs > 0 ? 4 : 0 });
