@@ -17,7 +17,7 @@ t.test('same HTML as the one-piece render, hostile names and a policy column inc
       const base = { source: 'eso', version: '1.2.3', now: FIXTURE_NOW, ready: true, showPolicy: withExplain, refreshSeconds: 10 };
       const expected = renderStatusPage({ ...base, paths: statuses.map((s) => toPathView(s, withExplain ? explain : undefined)) });
       for (const slice of [1, 3, 1000]) {
-        const got = await renderStatusPageSliced({ ...base, statuses, ...(withExplain ? { explain } : {}) }, slice);
+        const got = (await renderStatusPageSliced({ ...base, statuses, ...(withExplain ? { explain } : {}) }, slice)).toString();
         t.equal(got, expected, `${label}, policy ${withExplain}, slice ${slice}`);
       }
     }
@@ -39,7 +39,7 @@ t.test('the event loop turns while 3,000 paths are rendered', async (t) => {
     if (rendering) setImmediate(tick);
   };
   setImmediate(tick);
-  const html = await renderStatusPageSliced({ source: null, version: 'x', now: 1_700_000_001_000, ready: true, statuses: store.list(), showPolicy: false, refreshSeconds: 10 }, 250);
+  const html = (await renderStatusPageSliced({ source: null, version: 'x', now: 1_700_000_001_000, ready: true, statuses: store.list(), showPolicy: false, refreshSeconds: 10 }, 250)).toString();
   rendering = false;
   t.ok(turns >= 10, `${turns} turns of the loop during the render`);
   t.equal((html.match(/<tr id="path-/g) ?? []).length, 3000, 'every path has its row');

@@ -1,7 +1,7 @@
 // The source × destination matrix: one row per source, one column per destination namespace
 // (or target host outside the cluster), one chip per path coloured by its result class.
 import type { PathView } from '../api-schema.js';
-import { html, type SafeHtml } from './escape.js';
+import { html, SafeHtml } from './escape.js';
 import { STATE_MARK } from './format.js';
 import { resultClasses } from './result-style.js';
 
@@ -34,8 +34,26 @@ export function chip(path: PathView, index: number): SafeHtml {
   return html`<a class="chip ${resultClasses(path.result)} is-${path.state}" href="#${rowId(index)}" title="${title}" data-path="${path.name}"><span class="mark" aria-hidden="true">${STATE_MARK[path.state]}</span> <span class="res">${result}</span> <span class="sub">${path.check} · ${path.name}${path.expect === 'blocked' ? ' (must stay blocked)' : ''}</span></a>`;
 }
 
+/** A large HTML element as its opening, its rows (rendered on demand, in order) and its closing. */
+export interface HtmlParts {
+  open: SafeHtml;
+  rows: readonly (() => SafeHtml)[];
+  close: SafeHtml;
+}
+
+/** The parts joined: the element's full HTML. */
+export function joinParts(parts: HtmlParts | SafeHtml): SafeHtml {
+  if (parts instanceof SafeHtml) return parts;
+  return html`${parts.open}${parts.rows.map((r) => r())}${parts.close}`;
+}
+
 /** The matrix table; `paths` in catalog order (their index is their row id); `chips[i]`, when given, is path i's chip already rendered. */
 export function renderMatrix(paths: PathView[], chips?: readonly SafeHtml[]): SafeHtml {
+  return joinParts(matrixParts(paths, chips));
+}
+
+/** renderMatrix as parts: one row per source. */
+export function matrixParts(paths: PathView[], chips?: readonly SafeHtml[]): HtmlParts | SafeHtml {
   if (paths.length === 0) return html`<div class="empty">No paths scheduled yet.</div>`;
   // Grouped in one pass (not a filter per cell: sources × destinations × paths is quadratic
   // and takes seconds for a catalog of 10,000 paths over a few hundred namespaces).
@@ -50,14 +68,16 @@ export function renderMatrix(paths: PathView[], chips?: readonly SafeHtml[]): Sa
     if (cell) cell.push({ path, index });
     else cells.set(key, [{ path, index }]);
   }
-  return html`<table class="matrix" id="matrix">
+  return {
+    open: html`<table class="matrix" id="matrix">
 <thead><tr><th scope="col">source ↓ · destination →</th>${destinations.map((d) => html`<th scope="col">${d}</th>`)}</tr></thead>
-<tbody>${sources.map(
-    (source) => html`
+<tbody>`,
+    rows: sources.map((source) => () => html`
 <tr><th scope="row" class="row">${source}<span class="sub">ns ${namespaceOf.get(source) ?? ''}</span></th>${destinations.map((dest) => {
       const cell = cells.get(`${source}\u0000${dest}`) ?? [];
       return html`<td>${cell.length > 0 && html`<div class="chips">${cell.map(({ path, index }) => chips?.[index] ?? chip(path, index))}</div>`}</td>`;
-    })}</tr>`,
-  )}
-</tbody></table>`;
+    })}</tr>`),
+    close: html`
+</tbody></table>`,
+  };
 }

@@ -7,22 +7,28 @@ import type { PathStatus } from '../../agent/path-status.js';
 import type { PathView } from '../api-schema.js';
 import type { ExplainReader } from '../explain-reader.js';
 import { toPathView } from '../path-view.js';
-import type { SafeHtml } from './escape.js';
+import { SafeHtml } from './escape.js';
 import { chip } from './matrix.js';
 import type { StatusPageModel } from './model.js';
-import { renderStatusPage } from './render-page.js';
+import { statusPageSegments } from './render-page.js';
 import { row } from './table.js';
 
 /** Paths handled between two turns of the event loop. */
-export const PAGE_SLICE = 250;
+export const PAGE_SLICE = 100;
+/** Characters of matrix or table rows encoded between two turns. */
+const PIECE = 64 * 1024;
 
 export interface SlicedPageInput extends Omit<StatusPageModel, 'paths'> {
   statuses: readonly PathStatus[];
   explain?: ExplainReader;
 }
 
-/** The status page's HTML (the same as renderStatusPage on the same model), built in slices. */
-export async function renderStatusPageSliced(input: SlicedPageInput, slice = PAGE_SLICE): Promise<string> {
+/**
+ * The status page's HTML as bytes (the same as renderStatusPage on the same model), built in
+ * slices: the per-path views and fragments, then the matrix and table rows, each encoded as it
+ * is made, so no turn of the loop handles more than `slice` paths or rows.
+ */
+export async function renderStatusPageSliced(input: SlicedPageInput, slice = PAGE_SLICE): Promise<Buffer> {
   const { statuses, explain, ...rest } = input;
   const paths: PathView[] = [];
   const chips: SafeHtml[] = [];
@@ -37,5 +43,28 @@ export async function renderStatusPageSliced(input: SlicedPageInput, slice = PAG
       rows.push(row(view, i, rest.now, rest.showPolicy));
     }
   }
-  return renderStatusPage({ ...rest, paths }, { chips, rows });
+  await yieldToLoop();
+  const { text, matrix, table } = statusPageSegments({ ...rest, paths }, { chips, rows });
+  const out: Buffer[] = [Buffer.from(text[0])];
+  for (const [element, next] of [[matrix, text[1]], [table, text[2]]] as const) {
+    if (element instanceof SafeHtml) out.push(Buffer.from(element.value));
+    else {
+      out.push(Buffer.from(element.open.value));
+      // A matrix row holds every chip of its source (hundreds): slices end at `slice` rows or PIECE characters.
+      let piece = '';
+      let inPiece = 0;
+      for (const makeRow of element.rows) {
+        piece += makeRow().value;
+        if (++inPiece < slice && piece.length < PIECE) continue;
+        out.push(Buffer.from(piece));
+        piece = '';
+        inPiece = 0;
+        await yieldToLoop();
+      }
+      out.push(Buffer.from(piece));
+      out.push(Buffer.from(element.close.value));
+    }
+    out.push(Buffer.from(next));
+  }
+  return Buffer.concat(out);
 }

@@ -3,7 +3,7 @@
 import type { PathView } from '../api-schema.js';
 import { html, httpUrlOrUndefined, type SafeHtml } from './escape.js';
 import { formatDuration, formatRelative, formatUtc, STATE_LABEL, STATE_MARK, STATE_ORDER } from './format.js';
-import { rowId } from './matrix.js';
+import { joinParts, rowId, type HtmlParts } from './matrix.js';
 import { resultClasses } from './result-style.js';
 
 /** Paths with their catalog index, failing first, then catalog order. */
@@ -54,9 +54,18 @@ ${showPolicy && html`<td class="policy">${policyCell(path)}</td>`}
 
 /** The paths table; `rows[i]`, when given, is path i's row already rendered (see page/sliced.ts). */
 export function renderTable(paths: PathView[], now: number, showPolicy: boolean, rows?: readonly SafeHtml[]): SafeHtml {
+  return joinParts(tableParts(paths, now, showPolicy, rows));
+}
+
+/** renderTable as parts: one row per path, failing first. */
+export function tableParts(paths: PathView[], now: number, showPolicy: boolean, rows?: readonly SafeHtml[]): HtmlParts | SafeHtml {
   if (paths.length === 0) return html`<div class="empty">No paths scheduled yet.</div>`;
-  return html`<table class="paths" id="paths">
+  return {
+    open: html`<table class="paths" id="paths">
 <thead><tr><th scope="col">state</th><th scope="col">path</th><th scope="col">result</th><th scope="col">expect</th><th scope="col" class="num">latency</th><th scope="col">last change</th>${showPolicy && html`<th scope="col">policy</th>`}<th scope="col">detail</th><th scope="col">runbook</th></tr></thead>
-<tbody>${sortForTable(paths).map(({ path, index }) => rows?.[index] ?? row(path, index, now, showPolicy))}
-</tbody></table>`;
+<tbody>`,
+    rows: sortForTable(paths).map(({ path, index }) => () => rows?.[index] ?? row(path, index, now, showPolicy)),
+    close: html`
+</tbody></table>`,
+  };
 }

@@ -10,7 +10,7 @@ export const statusPageRoute: FastifyPluginAsync<ServerDeps> = async (app, deps)
   const { status, explain, version, now = Date.now, refreshSeconds = 10, pageCacheMs = 0 } = deps;
   // Built in slices (page/sliced.ts): each path is read when its slice is built (its row is
   // consistent; two rows may be a render time apart, as two scrapes of /api/v1/paths/NAME would be).
-  const render = coalesce(async () => Buffer.from(await renderStatusPageSliced({
+  const render = coalesce(async () => renderStatusPageSliced({
     source: status.sourceFilter() ?? null,
     version,
     now: now(),
@@ -19,7 +19,7 @@ export const statusPageRoute: FastifyPluginAsync<ServerDeps> = async (app, deps)
     ...(explain ? { explain } : {}),
     showPolicy: explain !== undefined,
     refreshSeconds,
-  })), { maxAgeMs: pageCacheMs, costFactor: pageCacheMs > 0 ? 4 : 0 });
+  }), { maxAgeMs: pageCacheMs, costFactor: pageCacheMs > 0 ? 4 : 0 });
   app.get(
     '/',
     { schema: { response: { 200: { type: 'string' } } } },
