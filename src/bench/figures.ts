@@ -27,6 +27,7 @@ export function figureRows(r: { cpu?: CpuRow[]; scale?: ScaleResult; netpol?: Ne
     rows.push({ section: s, figure: 'V8 heap used (end of window)', value: sc.agent.heapUsedMiB, unit: 'MiB' });
     rows.push({ section: s, figure: '/metrics response time (max of 5)', value: sc.metricsMs.max, unit: 'ms', target: TARGETS.metricsMs });
     rows.push({ section: s, figure: '/metrics size', value: sc.metricsBytes / 2 ** 20, unit: 'MiB' });
+    rows.push({ section: s, figure: '/metrics size sent (gzip, as Prometheus asks)', value: sc.metricsWireBytes / 2 ** 20, unit: 'MiB' });
     rows.push({ section: s, figure: 'probes run / expected', value: sc.probes / sc.expectedProbes, unit: 'fraction' });
     rows.push({ section: s, figure: 'probes skipped', value: sc.skipped, unit: 'probes' });
     rows.push({ section: s, figure: 'agent CPU', value: sc.agent.cpuPercent, unit: '% of a core' });

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startAgentProcess, type AgentRunOptions, type AgentProcess } from './agent-process.js';
 import { mixedPaths, pathsOf, writeCatalog, type BenchPath } from './catalog.js';
@@ -36,6 +37,8 @@ export interface ScaleResult {
   peakRssMiB: number;
   metricsMs: { median: number; max: number };
   metricsBytes: number;
+  /** What the scrape carried (gzip). */
+  metricsWireBytes: number;
   accuracy: { samples: number; errP50Ms: number; errP99Ms: number; errMaxMs: number };
   /** Diagnosis from the agent's default metrics over the window. */
   agent: { cpuPercent: number; heapUsedMiB: number; eventLoopLagMaxMs: number; eventLoopLagP99Ms: number; gcSeconds: Record<string, number> };
@@ -54,23 +57,26 @@ export interface ScaleResult {
 }
 
 /**
- * One scrape, timed from the request to the last byte received (what Prometheus's
- * scrape_duration_seconds covers, parsing aside); the bytes are decoded after the clock stops, so
- * the bench's own text decoding (~0.1 s for 22 MB through fetch) is not counted as the agent's.
+ * One scrape as Prometheus makes it (Accept-Encoding: gzip), timed from the request to the last
+ * byte received (what scrape_duration_seconds covers, parsing aside); the body is decoded after
+ * the clock stops, so the bench's own decoding is not counted as the agent's.
  */
-async function timedScrape(url: string): Promise<{ text: string; ms: number; bytes: number }> {
+async function timedScrape(url: string): Promise<{ text: string; ms: number; bytes: number; wireBytes: number }> {
   const t0 = performance.now();
-  const chunks = await new Promise<Buffer[]>((resolve, reject) => {
-    http.get(`${url}metrics`, (res) => {
+  const { chunks, encoding } = await new Promise<{ chunks: Buffer[]; encoding: string | undefined }>((resolve, reject) => {
+    http.get(`${url}metrics`, { headers: { 'accept-encoding': 'gzip' } }, (res) => {
       const got: Buffer[] = [];
       res.on('data', (chunk: Buffer) => got.push(chunk));
-      res.on('end', () => (res.statusCode === 200 ? resolve(got) : reject(new Error(`/metrics: HTTP ${res.statusCode}`))));
+      res.on('end', () => (res.statusCode === 200
+        ? resolve({ chunks: got, encoding: res.headers['content-encoding'] })
+        : reject(new Error(`/metrics: HTTP ${res.statusCode}`))));
       res.on('error', reject);
     }).on('error', reject);
   });
   const ms = performance.now() - t0;
-  const body = Buffer.concat(chunks);
-  return { text: body.toString('utf8'), ms, bytes: body.length };
+  const wire = Buffer.concat(chunks);
+  const body = encoding === 'gzip' ? gunzipSync(wire) : wire;
+  return { text: body.toString('utf8'), ms, bytes: body.length, wireBytes: wire.length };
 }
 
 /** Collects processing-phase samples of the slow paths until `stop` aborts. */
@@ -189,6 +195,7 @@ export async function scaleBench(sizes: ScaleSizes, targets: Targets, dir: strin
       peakRssMiB: rssBytes(agent.pid, true) / 2 ** 20,
       metricsMs: { median: quantile(scrapes.map((s) => s.ms), 0.5), max: Math.max(...scrapes.map((s) => s.ms)) },
       metricsBytes: after.bytes,
+      metricsWireBytes: after.wireBytes,
       agent: {
         cpuPercent,
         heapUsedMiB: sumSamples(after.text, 'nodejs_heap_size_used_bytes') / 2 ** 20,

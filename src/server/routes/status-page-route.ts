@@ -1,6 +1,7 @@
 // GET /: the server-rendered status page (no script, inline CSS, its own CSP).
 import type { FastifyPluginAsync } from 'fastify';
 import { coalesce } from '../coalesce.js';
+import { EncodedBody, sendEncoded } from '../encoded-body.js';
 import type { ServerDeps } from '../deps.js';
 import { PAGE_CSP } from '../page/layout.js';
 import { renderStatusPageSliced } from '../page/sliced.js';
@@ -10,7 +11,7 @@ export const statusPageRoute: FastifyPluginAsync<ServerDeps> = async (app, deps)
   const { status, explain, version, now = Date.now, refreshSeconds = 10, pageCacheMs = 0 } = deps;
   // Built in slices (page/sliced.ts): each path is read when its slice is built (its row is
   // consistent; two rows may be a render time apart, as two scrapes of /api/v1/paths/NAME would be).
-  const render = coalesce(async () => renderStatusPageSliced({
+  const render = coalesce(async () => new EncodedBody(await renderStatusPageSliced({
     source: status.sourceFilter() ?? null,
     version,
     now: now(),
@@ -19,13 +20,13 @@ export const statusPageRoute: FastifyPluginAsync<ServerDeps> = async (app, deps)
     ...(explain ? { explain } : {}),
     showPolicy: explain !== undefined,
     refreshSeconds,
-  }), { maxAgeMs: pageCacheMs, costFactor: pageCacheMs > 0 ? 4 : 0 });
+  })), { maxAgeMs: pageCacheMs, costFactor: pageCacheMs > 0 ? 4 : 0 });
   app.get(
     '/',
     { schema: { response: { 200: { type: 'string' } } } },
-    async (_request, reply) => {
+    async (request, reply) => {
       const page = await render();
-      return reply.header('content-security-policy', PAGE_CSP).type('text/html; charset=utf-8').send(page);
+      return sendEncoded(request, reply.header('content-security-policy', PAGE_CSP).type('text/html; charset=utf-8'), page);
     },
   );
 };
