@@ -8,6 +8,7 @@ import type { ProbeOutcome } from '../probe/types.js';
 import type { AgentMetrics, PathInfoLabel, PathUpLabel } from './metrics.js';
 import { escapeLabelValue, formatLabels, INTERVAL, LAST_PROBE, LAST_SUCCESS, PHASE, RESULT, TOTAL, UP } from './path-families.js';
 import type { PathTable } from './path-table.js';
+import { HistogramSlots } from './histogram-slots.js';
 
 type InfoLabels = Record<PathInfoLabel, string>;
 type UpLabels = Record<PathUpLabel, string>;
@@ -57,9 +58,18 @@ export function pathUpLabels(path: PathSpec): UpLabels {
 export class PathSeries {
   private readonly tracked = new Map<string, Tracked>();
   private readonly table: PathTable;
+  private readonly durations: HistogramSlots<'check' | 'result'>;
+  private readonly checks = new Map<string, number>();
 
   constructor(private readonly metrics: AgentMetrics) {
     this.table = metrics.paths;
+    this.durations = new HistogramSlots(metrics.probeDurationSeconds);
+  }
+
+  private checkIndex(check: string): number {
+    let index = this.checks.get(check);
+    if (index === undefined) this.checks.set(check, (index = this.checks.size));
+    return index;
   }
 
   /**
@@ -128,6 +138,6 @@ export class PathSeries {
     table.set(row, LAST_PROBE, atMs / 1000);
     if (up) table.set(row, LAST_SUCCESS, atMs / 1000);
     table.end(row);
-    this.metrics.probeDurationSeconds.observe({ check: path.check, result: outcome.result }, outcome.durationSeconds);
+    this.durations.observe(this.checkIndex(path.check) * RESULT_CLASSES.length + resultIndex, { check: path.check, result: outcome.result }, outcome.durationSeconds);
   }
 }
