@@ -2,6 +2,7 @@
 // sinks, serves the HTTP endpoints, and reloads the catalog when its files change.
 import type { Logger } from 'pino';
 import { AgentRegistry } from '../metrics/agent-registry.js';
+import { HistogramSlots } from '../metrics/histogram-slots.js';
 import type { Registry } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { Catalog, CatalogLoadResult, CatalogProblem, PathSpec } from '../catalog/types.js';
@@ -97,6 +98,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const status = new StatusStore(options.source === undefined ? {} : { source: options.source });
   const recordResult = createResultFlow({ status, series, logger, now });
   const maxInFlight = options.maxInFlight ?? defaultMaxInFlight();
+  // One observation per run: written in place (histogram-slots.ts), not through observe()'s per-call objects.
+  const lag = new HistogramSlots(metrics.schedulerLagSeconds);
   // Out of file descriptors: keep some free for the server and catalog reads (see Scheduler.pressure).
   let warnedAt = -Infinity;
   const outOfDescriptors = () => {
@@ -115,7 +118,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       if (outcome.result === 'error' && OUT_OF_DESCRIPTORS.test(outcome.detail)) outOfDescriptors();
       recordResult(path, outcome, timing);
     },
-    onStart: (_path, timing) => metrics.schedulerLagSeconds.observe(Math.max(0, timing.lagMs) / 1000),
+    onStart: (_path, timing) => lag.observe(0, {}, Math.max(0, timing.lagMs) / 1000),
     onSkip: (path, reason, count) => {
       metrics.probesSkippedTotal.inc({ reason }, count);
       logger.debug({ path: path.name, reason, count }, 'probe run skipped');

@@ -30,3 +30,15 @@ t.test('same exposition as observe(), across label sets, bucket edges, overflow 
   t.match(await registries[1].metrics(), /^d_seconds_bucket\{le="\+Inf",check="tcp",result="ok"\} \d+$/m);
   t.throws(() => slots.observe(0, sets[0]!, NaN), TypeError, 'a non-finite value is refused as observe() refuses it');
 });
+
+t.test('a histogram without labels (the scheduler lag)', async (t) => {
+  const registries = [new Registry(), new Registry()];
+  const [plain, fast] = registries.map((r) => new Histogram({ name: 'lag_seconds', help: 'h', buckets: [0.001, 0.01], registers: [r] }));
+  const slots = new HistogramSlots(fast!);
+  for (const v of [0, 0.0005, 0.001, 0.002, 0.5, 0.01]) {
+    plain!.observe(v);
+    slots.observe(0, {}, v);
+  }
+  t.equal(await registries[1]!.metrics(), await registries[0]!.metrics());
+  t.match(await registries[1]!.metrics(), /^lag_seconds_count 6$/m);
+});
