@@ -1,7 +1,10 @@
 // GET /api/v1/paths and /api/v1/paths/:name: the status of every path as JSON (api-schema.ts).
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { ApiErrorSchema, PathListSchema, PathViewSchema, type PathList } from '../api-schema.js';
+import type { PathStatus } from '../../agent/path-status.js';
+import { ApiErrorSchema, PathListSchema, PathViewSchema, type PathView } from '../api-schema.js';
+import { EncodedBody, sendEncoded } from '../encoded-body.js';
+import { renderPathList } from '../paths-list.js';
 import type { ServerDeps } from '../deps.js';
 import { sendError } from '../http-errors.js';
 import { toPathView } from '../path-view.js';
@@ -16,6 +19,14 @@ export const pathsApiRoutes: FastifyPluginAsync<Pick<ServerDeps, 'status' | 'exp
   app,
   { status, explain, now = Date.now },
 ) => {
+  let shared: Promise<EncodedBody> | undefined;
+  /** One render of the full list for every request that arrives while it is made. */
+  const everyPath = (render: () => Promise<Buffer>): Promise<EncodedBody> => {
+    shared ??= render().then((bytes) => new EncodedBody(bytes)).finally(() => {
+      shared = undefined;
+    });
+    return shared;
+  };
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/api/v1/paths',
     {
@@ -24,14 +35,21 @@ export const pathsApiRoutes: FastifyPluginAsync<Pick<ServerDeps, 'status' | 'exp
         response: { 200: PathListSchema, 400: ApiErrorSchema },
       },
     },
-    async (request): Promise<PathList> => {
+    async (request, reply) => {
       const wanted = request.query.path;
-      const statuses = wanted === undefined ? status.list() : status.list().filter((s) => s.spec.name === wanted);
-      return {
+      const input = (statuses: readonly PathStatus[]) => ({
         source: status.sourceFilter() ?? null,
         generatedAt: new Date(now()).toISOString(),
-        paths: statuses.map((s) => toPathView(s, explain)),
-      };
+        statuses,
+        ...(explain ? { explain } : {}),
+        serializeView: reply.compileSerializationSchema(PathViewSchema) as (view: PathView) => string,
+      });
+      // The whole list is built in slices and shared by the requests that arrive while it is built
+      // (paths-list.ts); one path by name is small.
+      const body = wanted === undefined
+        ? await everyPath(() => renderPathList(input(status.list())))
+        : new EncodedBody(await renderPathList(input(status.list().filter((s) => s.spec.name === wanted))));
+      return sendEncoded(request, reply.type('application/json; charset=utf-8'), body);
     },
   );
 
