@@ -19,6 +19,6 @@ export interface ServerDeps {
   now?: () => number;
   /** Status page auto-refresh interval in seconds. Default 10. */
   refreshSeconds?: number;
-  /** Reuse a rendered status page for this many ms, and at least 4× its render time (many viewers, one render). Default 0: always fresh. */
+  /** Reuse a rendered status page for this many ms, and at least 10× its render time (many viewers, one render; the page refreshes every 10 s). Default 0: always fresh. */
   pageCacheMs?: number;
 }
