@@ -5,6 +5,7 @@ import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { createExplainerMetrics } from '../../src/metrics/explainer-metrics.js';
 import { renderMetricsSliced } from '../../src/metrics/render-sliced.js';
 import { coalesce } from '../../src/server/coalesce.js';
+import { countTurns } from '../helpers/loop-turns.js';
 
 t.test('byte for byte the text of registry.metrics(), whatever the slice size', async (t) => {
   // The explainer's registry (plain prom-client, the one renderMetricsSliced serves) at 300 paths.
@@ -28,17 +29,9 @@ t.test('byte for byte the text of registry.metrics(), whatever the slice size', 
     t.ok(got.endsWith('\n') && !got.endsWith('\n\n'), 'one final newline');
   }
 
-  // Other callbacks run between slices: a chain of setImmediate turns along with the render.
-  let ticks = 0;
-  let rendering = true;
-  const tick = (): void => {
-    ticks++;
-    if (rendering) setImmediate(tick);
-  };
-  setImmediate(tick);
-  await renderMetricsSliced(registry, 5);
-  rendering = false;
-  t.ok(ticks > 10, `the event loop turned during the render (${ticks} turns)`);
+  // Other callbacks run between slices.
+  const { turns } = await countTurns(() => renderMetricsSliced(registry, 5));
+  t.ok(turns > 10, `the event loop turned during the render (${turns} turns)`);
 });
 
 t.test('coalesce: one render for concurrent callers, reused within maxAge, retried after a failure', async (t) => {

@@ -9,6 +9,7 @@ import { toPathView } from '../../src/server/path-view.js';
 import type { ExplainReader } from '../../src/server/explain-reader.js';
 import { FIXTURE_NOW, hostileStatus, platformStatuses } from '../helpers/status-fixtures.js';
 import { makePath } from '../fixtures/path-spec.js';
+import { countTurns } from '../helpers/loop-turns.js';
 
 t.test('same HTML as the one-piece render, hostile names and a policy column included', async (t) => {
   const explain: ExplainReader = { get: (name) => (name.length % 2 ? { verdict: 'denied_ingress', summary: `no policy admits <${name}>` } : undefined) } as ExplainReader;
@@ -32,15 +33,8 @@ t.test('the event loop turns while 3,000 paths are rendered', async (t) => {
     const result = RESULT_CLASSES[i % RESULT_CLASSES.length]!;
     store.record(spec, { result, phases: { total: 0.01 }, durationSeconds: 0.01, detail: `d${i}` }, 1_700_000_000_000);
   }
-  let turns = 0;
-  let rendering = true;
-  const tick = (): void => {
-    turns++;
-    if (rendering) setImmediate(tick);
-  };
-  setImmediate(tick);
-  const html = (await renderStatusPageSliced({ source: null, version: 'x', now: 1_700_000_001_000, ready: true, statuses: store.list(), showPolicy: false, refreshSeconds: 10 }, 250)).toString();
-  rendering = false;
+  const { result, turns } = await countTurns(() => renderStatusPageSliced({ source: null, version: 'x', now: 1_700_000_001_000, ready: true, statuses: store.list(), showPolicy: false, refreshSeconds: 10 }, 250));
+  const html = result.toString();
   t.ok(turns >= 10, `${turns} turns of the loop during the render`);
   t.equal((html.match(/<tr id="path-/g) ?? []).length, 3000, 'every path has its row');
   t.equal((html.match(/class="chip /g) ?? []).length, 3000, 'and its chip');

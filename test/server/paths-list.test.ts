@@ -11,6 +11,7 @@ import { renderPathList } from '../../src/server/paths-list.js';
 import { toPathView } from '../../src/server/path-view.js';
 import { FIXTURE_NOW, MemoryStatusReader, hostileStatus, platformStatuses } from '../helpers/status-fixtures.js';
 import { makePath } from '../fixtures/path-spec.js';
+import { countTurns } from '../helpers/loop-turns.js';
 
 t.test('same bytes as the schema serialiser on the whole list (hostile text, policy, a source)', async (t) => {
   const statuses = [...platformStatuses(), hostileStatus()];
@@ -52,15 +53,7 @@ t.test('slices of any size give the same bytes; the loop turns during a large li
   const whole = (await renderPathList(input, 1_000_000)).toString();
   t.equal(JSON.parse(whole).paths.length, 2000);
   for (const slice of [1, 7, 25]) t.equal((await renderPathList(input, slice)).toString(), whole, `slice ${slice}`);
-  let turns = 0;
-  let rendering = true;
-  const tick = (): void => {
-    turns++;
-    if (rendering) setImmediate(tick);
-  };
-  setImmediate(tick);
-  await renderPathList(input, 25);
-  rendering = false;
+  const { turns } = await countTurns(() => renderPathList(input, 25));
   t.ok(turns >= 50, `${turns} turns of the loop while 2,000 paths were serialised`);
   t.same((await renderPathList({ ...input, statuses: [] })).toString(), '{"source":null,"generatedAt":"2025-01-01T00:00:00.000Z","paths":[]}', 'an empty list');
 });
