@@ -1,7 +1,12 @@
-// Section 1: CPU per probe, pathprobe vs blackbox_exporter, for tcp, http and dns at one rate.
+// Section 1: CPU per probe, pathprobe vs blackbox_exporter, for tcp, http and dns at one rate,
+// with the bare Node.js exchange of each check beside them (socket-floor.ts) as the floor.
 // Each process's utime+stime (/proc) over the same kind of window; the bench process that drives
 // blackbox_exporter and serves the targets is counted for neither.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CheckKind } from '../catalog/types.js';
 import { startAgentProcess, type AgentRunOptions } from './agent-process.js';
@@ -44,6 +49,10 @@ export interface CpuRow {
   blackbox: ToolCpu;
   /** pathprobe ÷ blackbox CPU per probe. */
   ratio: number;
+  /** The bare Node.js exchange (socket-floor.ts): the least any Node.js prober spends per probe. */
+  floor: ToolCpu;
+  /** floor ÷ blackbox CPU per probe: the best ratio a Node.js prober could reach. */
+  floorRatio: number;
 }
 
 const CHECKS: CheckKind[] = ['tcp', 'http', 'dns'];
@@ -78,6 +87,27 @@ async function measurePathprobe(check: CheckKind, sizes: CpuSizes, targets: Targ
   }
 }
 
+/** The bare exchange of `check` at the bench's rate, in its own process (socket-floor.ts). */
+async function measureFloor(check: CheckKind, sizes: CpuSizes, targets: Targets): Promise<ToolCpu> {
+  const port = check === 'tcp' ? targets.tcpPort : check === 'http' ? targets.httpPort : targets.dnsPort;
+  const script = fileURLToPath(new URL('./socket-floor.js', import.meta.url));
+  const child = spawn(process.execPath, [script, check, String(port), String(sizes.rate), String(sizes.blackboxWarmupS + 3), String(sizes.seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  let cpu0: { precise: number; ticks: number } | undefined;
+  for await (const line of lines) {
+    if (line === 'window') cpu0 = cpuNow(child.pid!);
+    const done = /^done (\d+) (\d+)$/.exec(line);
+    if (done && cpu0) {
+      const cpu1 = cpuNow(child.pid!);
+      const probes = Number(done[1]);
+      const cpu = cpu1.precise - cpu0.precise;
+      await once(child, 'exit');
+      return { probes, ok: Number(done[2]), cpuSeconds: cpu, tickCpuSeconds: cpu1.ticks - cpu0.ticks, cpuMsPerProbe: (cpu * 1000) / probes };
+    }
+  }
+  throw new Error(`socket-floor ${check} ended without its figures`);
+}
+
 function blackboxTarget(check: CheckKind, t: Targets): string {
   if (check === 'tcp') return `127.0.0.1:${t.tcpPort}`;
   if (check === 'http') return `http://127.0.0.1:${t.httpPort}/`;
@@ -99,7 +129,11 @@ export async function cpuCompare(sizes: CpuSizes, targets: Targets, dir: string,
       const cpu1 = cpuNow(blackbox.pid);
       const cpu = cpu1.precise - cpu0.precise;
       const bb: ToolCpu = { probes: driven.sent, ok: driven.succeeded, cpuSeconds: cpu, tickCpuSeconds: cpu1.ticks - cpu0.ticks, cpuMsPerProbe: (cpu * 1000) / driven.sent };
-      rows.push({ check, rate: sizes.rate, seconds: sizes.seconds, pathprobe, blackbox: bb, ratio: pathprobe.cpuMsPerProbe / bb.cpuMsPerProbe });
+      const floor = await measureFloor(check, sizes, targets);
+      rows.push({
+        check, rate: sizes.rate, seconds: sizes.seconds, pathprobe, blackbox: bb, ratio: pathprobe.cpuMsPerProbe / bb.cpuMsPerProbe,
+        floor, floorRatio: floor.cpuMsPerProbe / bb.cpuMsPerProbe,
+      });
     }
   } finally {
     await blackbox.stop();

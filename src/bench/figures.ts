@@ -16,6 +16,8 @@ export function figureRows(r: { cpu?: CpuRow[]; scale?: ScaleResult; netpol?: Ne
     rows.push({ section: s, figure: 'ratio pathprobe ÷ blackbox', value: c.ratio, unit: '', target: TARGETS.cpuRatio });
     rows.push({ section: s, figure: 'probes ok, pathprobe', value: c.pathprobe.ok / c.pathprobe.probes, unit: 'fraction' });
     rows.push({ section: s, figure: 'probes ok, blackbox_exporter', value: c.blackbox.ok / c.blackbox.probes, unit: 'fraction' });
+    rows.push({ section: s, figure: 'bare Node.js exchange CPU per probe (floor)', value: c.floor.cpuMsPerProbe, unit: 'ms' });
+    rows.push({ section: s, figure: 'ratio floor ÷ blackbox (best a Node.js prober can do)', value: c.floorRatio, unit: '' });
   }
   const sc = r.scale;
   if (sc) {
