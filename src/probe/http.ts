@@ -48,7 +48,7 @@ type HopResult =
 /** Probes an http path. See docs/probers.md for the stages, timeouts and redirect policy. */
 export async function probeHttp(path: PathSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
   const clock = new PhaseClock();
-  const deadline = startDeadline(ctx.signal, path.timeoutMs);
+  const deadline = startDeadline(ctx.signal, path.timeoutMs, ctx.deadlineAt);
   try {
     const prepared = await prepare(path);
     if (typeof prepared === 'string') return clock.finish('error', prepared);
