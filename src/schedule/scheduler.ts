@@ -1,5 +1,6 @@
 // The one scheduler of an agent: fixed-rate runs per path on a single min-heap timer, start
 // times spread by name, a deadline per run, a global cap on runs in flight, live catalog updates.
+import { getEventListeners } from 'node:events';
 import type { PathSpec } from '../catalog/types.js';
 import { deadlineError } from '../probe/deadline.js';
 import type { ProbeOutcome } from '../probe/types.js';
@@ -28,6 +29,8 @@ export interface RunTiming {
  * Runs one probe; must settle soon after `signal` aborts. `deadlineAt`, given when the scheduler
  * runs on the system clock, is the performance.now() ms at which the scheduler aborts `signal` with
  * deadlineError(path.timeoutMs): the probe may use `signal` as its deadline (ProbeContext.deadlineAt).
+ * Successive runs of a path may get the same `signal` object: it is reused only when it never
+ * aborted and the previous run left no 'abort' listener on it (see Scheduler.signalFor).
  */
 export type ProbeTask = (path: PathSpec, signal: AbortSignal, deadlineAt?: number) => Promise<ProbeOutcome>;
 
@@ -63,6 +66,8 @@ class Entry {
   active = true;
   run: Run | undefined = undefined;
   nextAt = 0;
+  /** The controller of the last run, reused by the next when nothing is attached to it. */
+  controller: AbortController | undefined = undefined;
   constructor(public path: PathSpec, readonly fingerprint: string) {}
 }
 
@@ -309,7 +314,7 @@ export class Scheduler {
     const path = entry.path;
     const startedAt = this.clock.now();
     const timing: RunTiming = { plannedAt, startedAt, lagMs: startedAt - plannedAt };
-    const controller = new AbortController();
+    const controller = this.controllerFor(entry);
     const run = new Run(entry, path, controller, timing);
     entry.run = run;
     this.inFlight.add(run);
@@ -334,6 +339,20 @@ export class Scheduler {
       (outcome) => this.finish(run, outcome),
       (error: unknown) => this.finish(run, errorOutcome(error, (this.clock.now() - startedAt) / 1000)),
     );
+  }
+
+  /**
+   * The controller of a new run of `entry`: the previous run's when it never aborted and holds no
+   * 'abort' listener (a finished prober removes its own), else a new one. A new AbortController
+   * costs ~2 µs (its EventTarget); only the previous run could still hold the old signal, and it
+   * has settled (runs of a path never overlap). An abort (deadline, removal, stop) retires it.
+   */
+  private controllerFor(entry: Entry): AbortController {
+    const previous = entry.controller;
+    if (previous !== undefined && !previous.signal.aborted && getEventListeners(previous.signal, 'abort').length === 0) return previous;
+    const controller = new AbortController();
+    entry.controller = controller;
+    return controller;
   }
 
   private finish(run: Run, outcome: ProbeOutcome): void {

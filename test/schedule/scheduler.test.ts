@@ -312,3 +312,40 @@ t.test('on the system clock the probe gets deadlineAt, and its signal aborts the
   t.equal(manualDeadline, undefined, 'no deadlineAt on another clock (its ms are not performance.now())');
   await stopOn(clock, manual);
 });
+
+t.test('a path\'s signal is reused only while clean: never aborted, no listener left by the previous run', async (t) => {
+  const clock = new ManualClock();
+  const signals: AbortSignal[] = [];
+  let leaveListener = false;
+  let hang = false;
+  const scheduler = new Scheduler({
+    clock,
+    probe: (_p, signal) => {
+      signals.push(signal);
+      t.notOk(signal.aborted, 'a run never starts with an aborted signal');
+      if (leaveListener) signal.addEventListener('abort', () => {});
+      if (hang) return new Promise<ProbeOutcome>((resolve) => signal.addEventListener('abort', () => resolve(ok(0)), { once: true }));
+      return Promise.resolve(ok(0));
+    },
+    onResult: () => {},
+  });
+  scheduler.update([makePath('p', { intervalMs: 1000, timeoutMs: 300 })]);
+  await clock.advance(3000);
+  t.ok(signals.length >= 2);
+  t.ok(signals.every((s) => s === signals[0]), 'clean runs share one signal');
+
+  leaveListener = true;
+  signals.length = 0;
+  await clock.advance(3000);
+  t.ok(signals.length >= 3);
+  t.equal(new Set(signals.slice(1)).size, signals.length - 1, 'after a run left a listener, each run gets a new signal');
+
+  leaveListener = false;
+  hang = true;
+  signals.length = 0;
+  await clock.advance(3000);
+  t.ok(signals.length >= 2);
+  t.ok(signals.every((s) => s.aborted), 'each hanging run was aborted at its deadline');
+  t.equal(new Set(signals).size, signals.length, 'an aborted signal is never handed out again');
+  await stopOn(clock, scheduler);
+});
