@@ -86,8 +86,23 @@ export async function probeHttp(path: PathSpec, ctx: ProbeContext): Promise<Prob
   }
 }
 
+/**
+ * prepare()'s answer per path spec, when it reads no caFile (that is read on every probe, so a
+ * rotated CA is seen at once): the URL parse and the bodyMatch compile were per probe. Specs are
+ * not changed once loaded (a reload makes new ones), and nothing here is mutated by a probe.
+ */
+const preparedBySpec = new WeakMap<PathSpec, Prepared | string>();
+
 /** Checks the path's http settings before any traffic; a problem here is `error` (configuration). */
 async function prepare(path: PathSpec): Promise<Prepared | string> {
+  const cached = preparedBySpec.get(path);
+  if (cached !== undefined) return cached;
+  const prepared = await prepareUncached(path);
+  if (!(path.http ?? HTTP_DEFAULTS).tls.caFile) preparedBySpec.set(path, prepared);
+  return prepared;
+}
+
+async function prepareUncached(path: PathSpec): Promise<Prepared | string> {
   const http = path.http ?? HTTP_DEFAULTS;
   let url: URL;
   try {

@@ -1,3 +1,5 @@
+import { getEventListeners } from 'node:events';
+import http from 'node:http';
 import net from 'node:net';
 import t from 'tap';
 import type { PathSpec } from '../../src/catalog/types.js';
@@ -57,8 +59,6 @@ t.test('the scheduler aborting ctx.signal ends a real probe on time', async (t) 
 });
 
 t.test('a finished probe leaves no listener on the caller\'s signal (the scheduler reuses a clean one)', async (t) => {
-  const { getEventListeners } = await import('node:events');
-  const http = await import('node:http');
   const tcpServer = net.createServer((s) => s.on('end', () => s.end()).resume());
   await new Promise<void>((r) => tcpServer.listen(0, '127.0.0.1', r));
   const web = http.createServer((_q, res) => res.end('ok'));
