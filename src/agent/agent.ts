@@ -113,7 +113,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const scheduler: Scheduler = new Scheduler({
     ...(options.clock ? { clock: options.clock } : {}),
     maxInFlight,
-    probe: (path, signal) => options.prober(path, { ...options.probeContext, signal }),
+    probe: (path, signal, deadlineAt) => options.prober(path, { ...options.probeContext, signal, deadlineAt }),
     onResult: (path, outcome, timing) => {
       if (outcome.result === 'error' && OUT_OF_DESCRIPTORS.test(outcome.detail)) outOfDescriptors();
       recordResult(path, outcome, timing);

@@ -9,6 +9,9 @@ import { HistoryRing } from './history-ring.js';
 /** Default number of results kept per path. */
 export const DEFAULT_HISTORY_LIMIT = 60;
 
+/** What record() returns when no state changed (most probes): one shared empty list. */
+const NO_CHANGES: readonly StateChange[] = Object.freeze([]);
+
 /** A path whose state changed, with the epoch ms of the change. */
 export interface StateChange {
   status: PathStatus;
@@ -111,9 +114,9 @@ export class StatusStore implements StatusReader {
    * Records a finished probe of `spec` at epoch ms `atMs`. Returns the state changes: the path's
    * own, and those of blocked paths it is the control of. Unknown paths are ignored.
    */
-  record(spec: PathSpec, outcome: ProbeOutcome, atMs: number): StateChange[] {
+  record(spec: PathSpec, outcome: ProbeOutcome, atMs: number): readonly StateChange[] {
     const status = this.statuses.get(spec.name);
-    if (!status) return [];
+    if (!status) return NO_CHANGES;
     const up = behavedAsDeclared(status.spec.expect, outcome.result);
     // In place: the status lives long, a new object per probe would be promoted and die later.
     if (status.last) {
@@ -123,19 +126,22 @@ export class StatusStore implements StatusReader {
     } else status.last = { outcome, at: atMs, up };
     if (up) status.lastSuccessAt = atMs;
     status.ring.push(atMs, outcome.result, up, outcome.durationSeconds);
-    const changes: StateChange[] = [];
-    this.refresh(status, atMs, changes);
+    // Most probes change no state: the array is made only when one does.
+    let changes = this.refresh(status, atMs, undefined);
     const dependents = this.dependents.get(spec.name);
-    if (dependents) for (const dependent of dependents) if (dependent !== status) this.refresh(dependent, atMs, changes);
-    return changes;
+    if (dependents) for (const dependent of dependents) if (dependent !== status) changes = this.refresh(dependent, atMs, changes);
+    return changes ?? NO_CHANGES;
   }
 
-  private refresh(status: PathStatus, atMs: number, changes: StateChange[]): void {
+  /** Derives `status`'s state again; a change is appended to `changes` (made when undefined), which is returned. */
+  private refresh(status: PathStatus, atMs: number, changes: StateChange[] | undefined): StateChange[] | undefined {
     const control = status.spec.control === undefined ? undefined : this.statuses.get(status.spec.control);
     const state = deriveState(status, control);
-    if (state === status.state) return;
-    changes.push({ status, from: status.state, to: state, at: atMs });
+    if (state === status.state) return changes;
+    const list = changes ?? [];
+    list.push({ status, from: status.state, to: state, at: atMs });
     status.state = state;
     status.lastChangeAt = atMs;
+    return list;
   }
 }

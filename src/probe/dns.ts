@@ -19,7 +19,7 @@ const MAX_ANSWER_CHARS = 120;
 /** Probes a dns path: `ok` when the name has at least one record of the type. */
 export async function probeDns(path: PathSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
   const clock = new PhaseClock();
-  const deadline = startDeadline(ctx.signal, path.timeoutMs);
+  const deadline = startDeadline(ctx.signal, path.timeoutMs, ctx.deadlineAt);
   const options = path.dns ?? DNS_DEFAULTS;
   try {
     clock.enter('resolve');

@@ -15,34 +15,55 @@ export const PROBERS: Record<CheckKind, Prober> = { tcp: probeTcp, http: probeHt
 /** How long after path.timeoutMs runProbe gives up on a prober that has not returned. */
 export const PROBE_GRACE_MS = 250;
 
+/** An `error` outcome `detail`, timed from `started` (performance.now() ms). */
+function failure(started: number, detail: string): ProbeOutcome {
+  const total = (performance.now() - started) / 1000;
+  return { result: 'error', phases: { total }, durationSeconds: total, detail };
+}
+
+/** The prober's outcome with `total` and durationSeconds filled and equal (copied only when they are not). */
+function completed(outcome: ProbeOutcome, started: number): ProbeOutcome {
+  if (!outcome || !isResultClass(outcome.result)) return failure(started, 'prober returned no valid outcome');
+  const total = outcome.phases.total;
+  if (total !== undefined && outcome.durationSeconds === total) return outcome;
+  const filled = total ?? (performance.now() - started) / 1000;
+  return { ...outcome, phases: { ...outcome.phases, total: filled }, durationSeconds: filled };
+}
+
 /**
  * Runs the path's prober. Never rejects: an unexpected throw, an unknown check kind or a prober
  * overrunning its timeout + PROBE_GRACE_MS becomes `error` with detail. `phases.total` and
- * `durationSeconds` are always set, and equal.
+ * `durationSeconds` are always set, and equal. One promise and one timer per probe (the guard).
  */
-export async function runProbe(path: PathSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
+export function runProbe(path: PathSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
   const started = performance.now();
-  const fail = (detail: string): ProbeOutcome => {
-    const total = (performance.now() - started) / 1000;
-    return { result: 'error', phases: { total }, durationSeconds: total, detail };
-  };
   const prober = Object.hasOwn(PROBERS, path.check) ? PROBERS[path.check] : undefined;
-  if (!prober) return fail(`unknown check kind ${String(path.check)}`);
-  let timer: NodeJS.Timeout | undefined;
-  const overrun = new Promise<ProbeOutcome>((resolve) => {
-    timer = setTimeout(
-      () => resolve(fail(`prober did not return within ${path.timeoutMs} ms + ${PROBE_GRACE_MS} ms grace`)),
-      path.timeoutMs + PROBE_GRACE_MS,
-    );
+  if (!prober) return Promise.resolve(failure(started, `unknown check kind ${String(path.check)}`));
+  return new Promise<ProbeOutcome>((resolve) => {
+    let done = false;
+    const settle = (outcome: ProbeOutcome): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(guard);
+      resolve(outcome);
+    };
+    const guard = setTimeout(() => {
+      if (done) return;
+      done = true;
+      resolve(failure(started, `prober did not return within ${path.timeoutMs} ms + ${PROBE_GRACE_MS} ms grace`));
+    }, path.timeoutMs + PROBE_GRACE_MS);
+    const failed = (error: unknown): void =>
+      settle(failure(started, `prober failed unexpectedly: ${describeFacts(collectErrorFacts(error))}`));
+    try {
+      Promise.resolve(prober(path, ctx)).then((outcome) => {
+        try {
+          settle(completed(outcome, started));
+        } catch (error) {
+          failed(error);
+        }
+      }, failed);
+    } catch (error) {
+      failed(error);
+    }
   });
-  try {
-    const outcome = await Promise.race([Promise.resolve().then(() => prober(path, ctx)), overrun]);
-    if (!outcome || !isResultClass(outcome.result)) return fail('prober returned no valid outcome');
-    const total = outcome.phases.total ?? (performance.now() - started) / 1000;
-    return { ...outcome, phases: { ...outcome.phases, total }, durationSeconds: total };
-  } catch (error) {
-    return fail(`prober failed unexpectedly: ${describeFacts(collectErrorFacts(error))}`);
-  } finally {
-    clearTimeout(timer);
-  }
 }

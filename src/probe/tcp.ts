@@ -15,7 +15,7 @@ export const TCP_LINGER_MS = 200;
 /** Probes a tcp path: `ok` when the TCP handshake completes and the peer does not reset right after. */
 export async function probeTcp(path: PathSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
   const clock = new PhaseClock();
-  const deadline = startDeadline(ctx.signal, path.timeoutMs);
+  const deadline = startDeadline(ctx.signal, path.timeoutMs, ctx.deadlineAt);
   try {
     clock.enter('resolve');
     const resolved = await resolveHost(path.host, ctx, deadline);

@@ -21,6 +21,12 @@ export interface ProbeOutcome {
 export interface ProbeContext {
   /** Aborts at the path's timeout (or on shutdown). */
   signal: AbortSignal;
+  /**
+   * performance.now() ms at which `signal` aborts with deadlineError(path.timeoutMs) (probe/deadline.ts),
+   * when the caller guarantees it (the scheduler does): the prober then uses `signal` as its deadline
+   * instead of starting its own timer. Absent: the prober keeps its own deadline.
+   */
+  deadlineAt?: number;
   /** Path of resolv.conf to honour (default /etc/resolv.conf). */
   resolvConfPath?: string;
   /** Path of the hosts file to honour (default /etc/hosts). */

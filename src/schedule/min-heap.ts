@@ -1,63 +1,82 @@
-// A binary min-heap keyed by a number: the scheduler's single timer wheel.
+// A binary min-heap keyed by a number: the scheduler's single timer wheel. Keys, insertion
+// numbers and values live in three parallel arrays, so a push allocates nothing per item (an
+// object per entry was one more young allocation per scheduled event, two per probe run).
 
-/** Min-heap of items ordered by `key(item)`; ties keep insertion order. */
+/** Min-heap of values ordered by a numeric key; ties keep insertion order. */
 export class MinHeap<T> {
-  private readonly items: { key: number; seq: number; value: T }[] = [];
+  private readonly keys: number[] = [];
+  private readonly seqs: number[] = [];
+  private readonly values: T[] = [];
   private seq = 0;
 
   get size(): number {
-    return this.items.length;
+    return this.values.length;
   }
 
   push(key: number, value: T): void {
-    const items = this.items;
-    items.push({ key, seq: this.seq++, value });
-    let i = items.length - 1;
+    const keys = this.keys;
+    const seqs = this.seqs;
+    const values = this.values;
+    const seq = this.seq++;
+    let i = values.length;
+    keys.push(key);
+    seqs.push(seq);
+    values.push(value);
+    // Sift up: move parents down until the new item's place is found, then write it once.
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.less(i, parent)) break;
-      this.swap(i, parent);
+      const pk = keys[parent]!;
+      if (pk < key || (pk === key && seqs[parent]! < seq)) break;
+      keys[i] = pk;
+      seqs[i] = seqs[parent]!;
+      values[i] = values[parent]!;
       i = parent;
     }
+    keys[i] = key;
+    seqs[i] = seq;
+    values[i] = value;
   }
 
   /** Smallest key, or undefined when empty. */
   peekKey(): number | undefined {
-    return this.items[0]?.key;
+    return this.values.length > 0 ? this.keys[0] : undefined;
+  }
+
+  /** The value with the smallest key, without removing it. */
+  peek(): T | undefined {
+    return this.values.length > 0 ? this.values[0] : undefined;
   }
 
   pop(): T | undefined {
-    const items = this.items;
-    const top = items[0];
-    const last = items.pop();
-    if (top === undefined || last === undefined) return undefined;
-    if (items.length > 0) {
-      items[0] = last;
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        const right = left + 1;
-        let smallest = i;
-        if (left < items.length && this.less(left, smallest)) smallest = left;
-        if (right < items.length && this.less(right, smallest)) smallest = right;
-        if (smallest === i) break;
-        this.swap(i, smallest);
-        i = smallest;
-      }
+    const keys = this.keys;
+    const seqs = this.seqs;
+    const values = this.values;
+    const n = values.length;
+    if (n === 0) return undefined;
+    const top = values[0]!;
+    const key = keys.pop()!;
+    const seq = seqs.pop()!;
+    const value = values.pop()!;
+    const size = n - 1;
+    if (size === 0) return top;
+    // Sift the former last item down from the root.
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= size) break;
+      const right = left + 1;
+      let child = left;
+      if (right < size && (keys[right]! < keys[left]! || (keys[right] === keys[left] && seqs[right]! < seqs[left]!))) child = right;
+      const ck = keys[child]!;
+      if (key < ck || (key === ck && seq < seqs[child]!)) break;
+      keys[i] = ck;
+      seqs[i] = seqs[child]!;
+      values[i] = values[child]!;
+      i = child;
     }
-    return top.value;
-  }
-
-  private less(a: number, b: number): boolean {
-    const x = this.items[a]!;
-    const y = this.items[b]!;
-    return x.key < y.key || (x.key === y.key && x.seq < y.seq);
-  }
-
-  private swap(a: number, b: number): void {
-    const items = this.items;
-    const tmp = items[a]!;
-    items[a] = items[b]!;
-    items[b] = tmp;
+    keys[i] = key;
+    seqs[i] = seq;
+    values[i] = value;
+    return top;
   }
 }

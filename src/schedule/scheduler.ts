@@ -1,6 +1,8 @@
 // The one scheduler of an agent: fixed-rate runs per path on a single min-heap timer, start
 // times spread by name, a deadline per run, a global cap on runs in flight, live catalog updates.
+import { getEventListeners } from 'node:events';
 import type { PathSpec } from '../catalog/types.js';
+import { deadlineError } from '../probe/deadline.js';
 import type { ProbeOutcome } from '../probe/types.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { firstStartMs } from './jitter.js';
@@ -23,8 +25,14 @@ export interface RunTiming {
   lagMs: number;
 }
 
-/** Runs one probe; must settle soon after `signal` aborts. */
-export type ProbeTask = (path: PathSpec, signal: AbortSignal) => Promise<ProbeOutcome>;
+/**
+ * Runs one probe; must settle soon after `signal` aborts. `deadlineAt`, given when the scheduler
+ * runs on the system clock, is the performance.now() ms at which the scheduler aborts `signal` with
+ * deadlineError(path.timeoutMs): the probe may use `signal` as its deadline (ProbeContext.deadlineAt).
+ * Successive runs of a path may get the same `signal` object: it is reused only when it never
+ * aborted and the previous run left no 'abort' listener on it (see Scheduler.signalFor).
+ */
+export type ProbeTask = (path: PathSpec, signal: AbortSignal, deadlineAt?: number) => Promise<ProbeOutcome>;
 
 /** How the scheduler reports; every hook is called synchronously from the scheduler. */
 export interface SchedulerOptions {
@@ -50,26 +58,36 @@ export interface UpdateSummary {
   unchanged: string[];
 }
 
-interface Entry {
-  path: PathSpec;
-  fingerprint: string;
-  generation: number;
-  active: boolean;
-  run?: Run;
-  nextAt: number;
+/**
+ * A scheduled path. It is its own start event in the heap (keyed by nextAt; one at a time): an
+ * entry replaced or removed is inactive, and its event is dropped when it comes up.
+ */
+class Entry {
+  active = true;
+  run: Run | undefined = undefined;
+  nextAt = 0;
+  /** The controller of the last run, reused by the next when nothing is attached to it. */
+  controller: AbortController | undefined = undefined;
+  constructor(public path: PathSpec, readonly fingerprint: string) {}
 }
 
-interface Run {
-  entry: Entry;
-  path: PathSpec;
-  controller: AbortController;
-  timing: RunTiming;
-  settled: boolean;
-  dropped: boolean;
-  done: Promise<void>;
+/** One run of a path; it is its own deadline event in the heap, dropped once the run settled. */
+class Run {
+  settled = false;
+  dropped = false;
+  done: Promise<void> = Promise.resolve();
+  constructor(
+    readonly entry: Entry,
+    readonly path: PathSpec,
+    readonly controller: AbortController,
+    readonly timing: RunTiming,
+  ) {}
 }
 
-type Event = { kind: 'start'; entry: Entry; generation: number } | { kind: 'deadline'; run: Run };
+/** A heap event that no longer does anything: a settled run's deadline, an inactive entry's start. */
+function isStale(event: Entry | Run): boolean {
+  return event instanceof Run ? event.settled : !event.active;
+}
 
 /** Default cap on runs in flight. */
 export const DEFAULT_MAX_IN_FLIGHT = 256;
@@ -100,10 +118,11 @@ export class Scheduler {
   private cap: number;
   private lastPressureAt = -Infinity;
   private lastGrowAt = -Infinity;
-  private readonly heap = new MinHeap<Event>();
+  private readonly heap = new MinHeap<Entry | Run>();
   private entries = new Map<string, Entry>();
   private readonly inFlight = new Set<Run>();
-  private generation = 0;
+  /** True on the system clock, whose now() is performance.now(): deadlines are passed to the probe. */
+  private readonly realTime: boolean;
   private timer: TimerHandle | undefined;
   private armedAt: number | undefined;
   private stopping = false;
@@ -111,6 +130,7 @@ export class Scheduler {
 
   constructor(private readonly options: SchedulerOptions) {
     this.clock = options.clock ?? systemClock;
+    this.realTime = this.clock === systemClock;
     this.maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     this.cap = this.maxInFlight;
   }
@@ -181,9 +201,9 @@ export class Scheduler {
       } else {
         summary.added.push(path.name);
       }
-      const entry: Entry = { path, fingerprint, generation: ++this.generation, active: true, nextAt: 0 };
+      const entry = new Entry(path, fingerprint);
       entry.nextAt = firstStartMs(path.name, path.intervalMs, now);
-      this.heap.push(entry.nextAt, { kind: 'start', entry, generation: entry.generation });
+      this.heap.push(entry.nextAt, entry);
       next.set(path.name, entry);
     }
     for (const [name, entry] of this.entries) {
@@ -231,7 +251,11 @@ export class Scheduler {
 
   private arm(): void {
     if (this.closed) return;
-    const at = this.heap.peekKey();
+    // Stale events at the head would only wake the loop for nothing (a settled run's deadline:
+    // one wake-up per run before this): drop them now.
+    const heap = this.heap;
+    for (let head = heap.peek(); head !== undefined && isStale(head); head = heap.peek()) heap.pop();
+    const at = heap.peekKey();
     if (at === this.armedAt) return;
     this.disarm();
     if (at === undefined) return;
@@ -252,10 +276,10 @@ export class Scheduler {
     let starts = 0;
     for (let at = this.heap.peekKey(); at !== undefined && at <= now; at = this.heap.peekKey()) {
       const event = this.heap.pop()!;
-      if (event.kind === 'deadline') {
-        if (!event.run.settled) event.run.controller.abort(new DOMException('probe deadline', 'TimeoutError'));
+      if (event instanceof Run) {
+        if (!event.settled) event.controller.abort(deadlineError(event.path.timeoutMs));
       } else {
-        this.due(event.entry, event.generation, at);
+        this.due(event, at);
         // After a pause many slots are due at once: the rest wait for the next turn of the loop
         // (a 0 ms timer), so I/O and finished probes are served between slices of the burst.
         if (++starts >= STARTS_PER_TURN) break;
@@ -264,8 +288,8 @@ export class Scheduler {
     this.arm();
   };
 
-  private due(entry: Entry, generation: number, plannedAt: number): void {
-    if (this.stopping || !entry.active || entry.generation !== generation) return;
+  private due(entry: Entry, plannedAt: number): void {
+    if (this.stopping || !entry.active) return;
     // Fixed rate: the next start follows the planned start, not the finish; slots already
     // missed (process paused, loop overloaded) are skipped rather than fired in a burst.
     const interval = entry.path.intervalMs;
@@ -274,15 +298,15 @@ export class Scheduler {
     const missed = nextAt <= now ? Math.floor((now - nextAt) / interval + 1) : 0;
     nextAt += missed * interval;
     entry.nextAt = nextAt;
-    this.heap.push(nextAt, { kind: 'start', entry, generation });
+    this.heap.push(nextAt, entry);
     // Every planned slot is either started or counted: the ones skipped over are `missed`.
-    if (missed > 0) this.hook(() => this.options.onSkip?.(entry.path, 'missed', missed), entry.path);
+    if (missed > 0) this.skipped(entry.path, 'missed', missed);
     if (entry.run) {
-      this.hook(() => this.options.onSkip?.(entry.path, 'still_running', 1), entry.path);
+      this.skipped(entry.path, 'still_running', 1);
       return;
     }
     this.growCap(now);
-    if (this.inFlight.size >= this.cap) this.hook(() => this.options.onSkip?.(entry.path, 'max_in_flight', 1), entry.path);
+    if (this.inFlight.size >= this.cap) this.skipped(entry.path, 'max_in_flight', 1);
     else this.start(entry, plannedAt);
   }
 
@@ -290,41 +314,87 @@ export class Scheduler {
     const path = entry.path;
     const startedAt = this.clock.now();
     const timing: RunTiming = { plannedAt, startedAt, lagMs: startedAt - plannedAt };
-    const controller = new AbortController();
-    const run: Run = { entry, path, controller, timing, settled: false, dropped: false, done: Promise.resolve() };
+    const controller = this.controllerFor(entry);
+    const run = new Run(entry, path, controller, timing);
     entry.run = run;
     this.inFlight.add(run);
-    this.hook(() => this.options.onInFlightChange?.(this.inFlight.size), path);
-    this.hook(() => this.options.onStart?.(path, timing), path);
-    this.heap.push(startedAt + path.timeoutMs, { kind: 'deadline', run });
+    this.inFlightChanged(path);
+    const onStart = this.options.onStart;
+    if (onStart !== undefined) {
+      try {
+        onStart(path, timing);
+      } catch (error) {
+        this.hookFailed(error, path);
+      }
+    }
+    const deadlineAt = startedAt + path.timeoutMs;
+    this.heap.push(deadlineAt, run);
     let pending: Promise<ProbeOutcome>;
     try {
-      pending = this.options.probe(path, controller.signal);
+      pending = this.options.probe(path, controller.signal, this.realTime ? deadlineAt : undefined);
     } catch (error) {
       pending = Promise.reject(error);
     }
-    run.done = pending
-      .catch((error: unknown) => errorOutcome(error, (this.clock.now() - startedAt) / 1000))
-      .then((outcome) => this.finish(run, outcome));
+    run.done = pending.then(
+      (outcome) => this.finish(run, outcome),
+      (error: unknown) => this.finish(run, errorOutcome(error, (this.clock.now() - startedAt) / 1000)),
+    );
+  }
+
+  /**
+   * The controller of a new run of `entry`: the previous run's when it never aborted and holds no
+   * 'abort' listener (a finished prober removes its own), else a new one. A new AbortController
+   * costs ~2 µs (its EventTarget); only the previous run could still hold the old signal, and it
+   * has settled (runs of a path never overlap). An abort (deadline, removal, stop) retires it.
+   */
+  private controllerFor(entry: Entry): AbortController {
+    const previous = entry.controller;
+    if (previous !== undefined && !previous.signal.aborted && getEventListeners(previous.signal, 'abort').length === 0) return previous;
+    const controller = new AbortController();
+    entry.controller = controller;
+    return controller;
   }
 
   private finish(run: Run, outcome: ProbeOutcome): void {
     run.settled = true;
     this.inFlight.delete(run);
     if (run.entry.run === run) run.entry.run = undefined;
-    this.hook(() => this.options.onInFlightChange?.(this.inFlight.size), run.path);
+    this.inFlightChanged(run.path);
+    // The timer may be armed for this run's deadline (few paths): re-arm for the next real event.
+    if (this.heap.peek() === run) this.arm();
     if (run.dropped || !run.entry.active) return;
-    this.hook(() => this.options.onResult(run.path, outcome, run.timing), run.path);
+    try {
+      this.options.onResult(run.path, outcome, run.timing);
+    } catch (error) {
+      this.hookFailed(error, run.path);
+    }
   }
 
-  private hook(call: () => void, path: PathSpec): void {
+  // The hooks are called directly, not through a closure per call (four per run before).
+  private inFlightChanged(path: PathSpec): void {
+    const hook = this.options.onInFlightChange;
+    if (hook === undefined) return;
     try {
-      call();
+      hook(this.inFlight.size);
     } catch (error) {
-      if (this.options.onError) this.options.onError(error, path);
-      else queueMicrotask(() => {
-        throw error;
-      });
+      this.hookFailed(error, path);
     }
+  }
+
+  private skipped(path: PathSpec, reason: SkipReason, count: number): void {
+    const hook = this.options.onSkip;
+    if (hook === undefined) return;
+    try {
+      hook(path, reason, count);
+    } catch (error) {
+      this.hookFailed(error, path);
+    }
+  }
+
+  private hookFailed(error: unknown, path: PathSpec): void {
+    if (this.options.onError) this.options.onError(error, path);
+    else queueMicrotask(() => {
+      throw error;
+    });
   }
 }

@@ -181,3 +181,29 @@ t.test('redirects: off by default; followed up to N hops on the same host only',
   t.equal(ftp.result, 'ok', 'a non-http redirect is judged as the response');
   t.equal(hits.filter((h) => h === '/c').length, 1, '/c fetched only by the 2-hop probe, never via other.test');
 });
+
+t.test('ok whatever the server says about keeping the connection: short Keep-Alive, close, default', async (t) => {
+  const cases: Array<[string, Record<string, string>]> = [
+    ['Keep-Alive: timeout=1', { 'keep-alive': 'timeout=1' }],
+    ['Keep-Alive: timeout=0', { 'keep-alive': 'timeout=0' }],
+    ['Connection: close', { connection: 'close' }],
+    ['no header', {}],
+  ];
+  for (const [name, headers] of cases) {
+    let closed = false;
+    const port = await serve(t, (req, res) => {
+      req.socket.once('close', () => (closed = true));
+      res.writeHead(200, headers);
+      res.end('body of the answer');
+    });
+    const out = await probeHttp(httpPath(`http://127.0.0.1:${port}/`), ctx());
+    t.equal(out.result, 'ok', `${name}: ${out.detail}`);
+    t.match(out.detail, /18 body bytes/, `${name}: body read`);
+    for (const phase of ['resolve', 'connect', 'processing', 'transfer', 'total'] as const) {
+      t.ok((out.phases[phase] ?? -1) >= 0, `${name}: phase ${phase}`);
+    }
+    // The probe never keeps its connection: the server sees it closed soon after.
+    for (let i = 0; i < 100 && !closed; i++) await new Promise((r) => setTimeout(r, 10));
+    t.ok(closed, `${name}: connection closed by the probe`);
+  }
+});

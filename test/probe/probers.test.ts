@@ -1,3 +1,5 @@
+import { getEventListeners } from 'node:events';
+import http from 'node:http';
 import net from 'node:net';
 import t from 'tap';
 import type { PathSpec } from '../../src/catalog/types.js';
@@ -54,4 +56,35 @@ t.test('the scheduler aborting ctx.signal ends a real probe on time', async (t) 
   t.equal(out.result, 'dns_timeout', out.detail);
   t.ok(out.durationSeconds >= 0.14 && out.durationSeconds < 0.5, `${out.durationSeconds}s`);
   t.equal(silent.queries.length, 1);
+});
+
+t.test('a finished probe leaves no listener on the caller\'s signal (the scheduler reuses a clean one)', async (t) => {
+  const tcpServer = net.createServer((s) => s.on('end', () => s.end()).resume());
+  await new Promise<void>((r) => tcpServer.listen(0, '127.0.0.1', r));
+  const web = http.createServer((_q, res) => res.end('ok'));
+  await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
+  const dns = await startDnsServer({ 'clean.test': { A: ['127.0.0.1'] }, 'gone.test': { behaviour: 'nxdomain' } });
+  t.teardown(async () => {
+    tcpServer.close();
+    web.closeAllConnections();
+    web.close();
+    await dns.close();
+  });
+  const server = { host: '127.0.0.1', port: dns.port };
+  const cases = [
+    ['tcp ok', tcpPath('127.0.0.1', (tcpServer.address() as net.AddressInfo).port)],
+    ['tcp refused', tcpPath('127.0.0.1', 1)],
+    ['http ok', httpPath(`http://127.0.0.1:${(web.address() as net.AddressInfo).port}/`)],
+    ['http refused', httpPath('http://127.0.0.1:1/')],
+    ['dns ok', dnsPath('clean.test.', { server })],
+    ['dns nxdomain', dnsPath('gone.test.', { server })],
+  ] as const;
+  for (const [name, path] of cases) {
+    for (const deadlineAt of [undefined, performance.now() + path.timeoutMs]) {
+      const signal = new AbortController().signal;
+      const out = await runProbe(path, { ...ctx(), signal, deadlineAt });
+      t.ok(out.result !== 'error', `${name}: ${out.result} ${out.detail}`);
+      t.equal(getEventListeners(signal, 'abort').length, 0, `${name} (deadlineAt ${deadlineAt === undefined ? 'absent' : 'given'}): no listener left`);
+    }
+  }
 });

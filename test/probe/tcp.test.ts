@@ -3,6 +3,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import { deadlineError } from '../../src/probe/deadline.js';
 import { probeTcp } from '../../src/probe/tcp.js';
 import { startDnsServer } from '../helpers/dns-server.js';
 import { tcpPath } from '../helpers/paths.js';
@@ -83,4 +84,21 @@ t.test('a name that does not resolve is dns_nxdomain, and never connects', async
   t.equal(out.result, 'dns_nxdomain', out.detail);
   t.equal(out.phases.connect, undefined, 'no connect phase');
   t.same(dns.queries.map((q) => q.name), ['missing.other-ns.ns.svc.cluster.local', 'missing.other-ns.svc.cluster.local', 'missing.other-ns']);
+});
+
+t.test('ctx.deadlineAt: the caller\'s signal is the deadline, same class and detail as the prober\'s own', async (t) => {
+  const stalled = await startStalledListener();
+  t.teardown(() => stalled.close());
+  // What the scheduler does: its signal aborts at deadlineAt with the probe's deadline reason.
+  const controller = new AbortController();
+  const deadlineAt = performance.now() + 300;
+  const timer = setTimeout(() => controller.abort(deadlineError(300)), 300);
+  t.teardown(() => clearTimeout(timer));
+  const shared = await probeTcp(tcpPath('127.0.0.1', stalled.port, 300), { ...ctx(controller.signal), deadlineAt });
+  const own = await probeTcp(tcpPath('127.0.0.1', stalled.port, 300), ctx());
+  t.equal(shared.result, 'timeout', shared.detail);
+  t.equal(shared.detail, own.detail, 'same detail as with the prober\'s own deadline');
+  t.match(shared.detail, /probe deadline of 300 ms reached/);
+  t.ok(shared.durationSeconds >= 0.29 && shared.durationSeconds < 0.6, `${shared.durationSeconds}s`);
+  t.ok((shared.phases.connect ?? 0) >= 0.28, 'the connect phase ran until the deadline');
 });

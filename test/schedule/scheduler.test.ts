@@ -270,3 +270,82 @@ t.test('a burst of due slots starts in slices of STARTS_PER_TURN, each on its ow
   t.same(perTurn, [STARTS_PER_TURN, STARTS_PER_TURN, STARTS_PER_TURN, 50], 'in slices');
   await stopOn(clock, scheduler);
 });
+
+t.test('a settled run\'s deadline costs no wake-up; unsettled ones still abort on time', async (t) => {
+  const clock = new ManualClock();
+  const rec = recorder();
+  const scheduler = new Scheduler({ clock, probe: async () => ok(0), ...rec.hooks });
+  scheduler.update([makePath('quick', { intervalMs: 1000, timeoutMs: 900 })]);
+  await clock.advance(10_000);
+  t.ok(rec.starts.length >= 9, `${rec.starts.length} runs`);
+  t.equal(rec.results.length, rec.starts.length);
+  // One timer per start; before, every run's deadline woke the scheduler once more.
+  t.ok(clock.fired <= rec.starts.length + 1, `${clock.fired} timer callbacks for ${rec.starts.length} runs`);
+  await stopOn(clock, scheduler);
+});
+
+t.test('on the system clock the probe gets deadlineAt, and its signal aborts then with the deadline reason', async (t) => {
+  let seen: { signal: AbortSignal; deadlineAt: number | undefined; startedAt: number } | undefined;
+  const results: ProbeOutcome[] = [];
+  const scheduler = new Scheduler({
+    probe: (_p, signal, deadlineAt) => new Promise<ProbeOutcome>((resolve) => {
+      seen = { signal, deadlineAt, startedAt: performance.now() };
+      signal.addEventListener('abort', () => resolve({ result: 'timeout', phases: { total: 0 }, durationSeconds: 0, detail: String((signal.reason as Error).message) }));
+    }),
+    onResult: (_p, outcome) => results.push(outcome),
+  });
+  t.teardown(() => scheduler.stop(0));
+  scheduler.update([makePath('sys', { intervalMs: 400, timeoutMs: 120 })]);
+  const deadline = performance.now() + 5_000;
+  while (results.length === 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  t.ok(seen, 'the probe ran');
+  t.type(seen!.deadlineAt, 'number');
+  t.ok(Math.abs(seen!.deadlineAt! - (seen!.startedAt + 120)) < 5, 'deadlineAt is the start + timeout, in performance.now() ms');
+  t.equal(results[0]?.detail, 'probe deadline of 120 ms reached');
+  t.equal((seen!.signal.reason as DOMException).name, 'TimeoutError');
+
+  const clock = new ManualClock();
+  let manualDeadline: number | undefined = -1;
+  const manual = new Scheduler({ clock, probe: async (_p, _s, at) => ((manualDeadline = at), ok(0)), onResult: () => {} });
+  manual.update([makePath('m', { intervalMs: 1000 })]);
+  await clock.advance(1000);
+  t.equal(manualDeadline, undefined, 'no deadlineAt on another clock (its ms are not performance.now())');
+  await stopOn(clock, manual);
+});
+
+t.test('a path\'s signal is reused only while clean: never aborted, no listener left by the previous run', async (t) => {
+  const clock = new ManualClock();
+  const signals: AbortSignal[] = [];
+  let leaveListener = false;
+  let hang = false;
+  const scheduler = new Scheduler({
+    clock,
+    probe: (_p, signal) => {
+      signals.push(signal);
+      t.notOk(signal.aborted, 'a run never starts with an aborted signal');
+      if (leaveListener) signal.addEventListener('abort', () => {});
+      if (hang) return new Promise<ProbeOutcome>((resolve) => signal.addEventListener('abort', () => resolve(ok(0)), { once: true }));
+      return Promise.resolve(ok(0));
+    },
+    onResult: () => {},
+  });
+  scheduler.update([makePath('p', { intervalMs: 1000, timeoutMs: 300 })]);
+  await clock.advance(3000);
+  t.ok(signals.length >= 2);
+  t.ok(signals.every((s) => s === signals[0]), 'clean runs share one signal');
+
+  leaveListener = true;
+  signals.length = 0;
+  await clock.advance(3000);
+  t.ok(signals.length >= 3);
+  t.equal(new Set(signals.slice(1)).size, signals.length - 1, 'after a run left a listener, each run gets a new signal');
+
+  leaveListener = false;
+  hang = true;
+  signals.length = 0;
+  await clock.advance(3000);
+  t.ok(signals.length >= 2);
+  t.ok(signals.every((s) => s.aborted), 'each hanging run was aborted at its deadline');
+  t.equal(new Set(signals).size, signals.length, 'an aborted signal is never handed out again');
+  await stopOn(clock, scheduler);
+});
