@@ -157,7 +157,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   // A status page rendered for one viewer serves every viewer for a second (it refreshes every 10 s).
   const app = buildApp({ registry, status, logger, version, pageCacheMs: 1000 });
   // /metrics renders the per-path series in a worker thread (metrics/path-table.ts).
-  registry.paths.startWorker();
+  registry.paths.startWorker((error) => logger.warn({ err: error }, 'metrics render worker stopped: /metrics is rendered on the main thread from now on'));
   let listening: Listening;
   try {
     listening = await listen(app, options.listen);

@@ -1,22 +1,21 @@
 // loadCatalogFiles in a worker thread, so that parsing a large catalog (~0.6 s of YAML for
 // 10,000 paths) does not block the agent's event loop and the probes it schedules. Same result
 // and errors as loadCatalogFiles; falls back to loading on this thread if no worker can start.
-import { Worker } from 'node:worker_threads';
+import { siblingModule, startWorker } from '../worker-entry.js';
 import { CatalogReadError, loadCatalogFiles, type LoadOptions } from './load.js';
 import { PathprobeError } from '../errors.js';
 import type { CatalogLoadResult } from './types.js';
 
 type Reply = { ok: true; result: CatalogLoadResult } | { ok: false; error: { name?: string; code?: string; message: string; hint?: string } };
 
-// Under tsx (tests) this module is the .ts source, and so is its worker.
-const WORKER = new URL(import.meta.url.endsWith('.ts') ? './load-worker.ts' : './load-worker.js', import.meta.url);
+const WORKER = siblingModule(import.meta.url, 'load-worker');
 
 /** Loads the catalog files in a worker thread; see loadCatalogFiles. */
 export async function loadCatalogOffThread(paths: string[], options: LoadOptions = {}): Promise<CatalogLoadResult> {
   let reply: Reply | undefined;
   try {
     reply = await new Promise<Reply | undefined>((resolve, reject) => {
-      const worker = new Worker(WORKER, { workerData: { paths, options } });
+      const worker = startWorker(WORKER, { workerData: { paths, options } });
       worker.once('message', (message: Reply) => {
         resolve(message);
         void worker.terminate();

@@ -5,7 +5,8 @@
 // but the hand-off. Each row has a sequence number (a seqlock): the writer makes it odd while it
 // writes, and the worker keeps only row copies taken while it was even and unchanged, so a scrape
 // never sees half of a result (a state set with two 1s or none).
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { siblingModule, startWorker } from '../worker-entry.js';
 import { BufferOut, renderPathFamilies, SLOTS, type RowLabels, type TableView } from './path-families.js';
 
 /** The shared arrays (SharedArrayBuffer-backed), replaced as a whole when the table grows. */
@@ -42,8 +43,7 @@ function allocate(capacity: number): SharedTable {
 /** Renders made when the worker starts, before any scrape. */
 const WARM_UP_RENDERS = 3;
 
-// Under tsx (tests) this module is the .ts source, and so is its worker.
-const WORKER = new URL(import.meta.url.endsWith('.ts') ? './path-render-worker.ts' : './path-render-worker.js', import.meta.url);
+const WORKER = siblingModule(import.meta.url, 'path-render-worker');
 
 /** Rows of per-path series; see the file comment. Written only on the agent's thread. */
 export class PathTable {
@@ -53,12 +53,14 @@ export class PathTable {
   private readonly labels: (RowLabels | undefined)[] = [];
   private readonly freeRows: number[] = [];
   private nextGen = 1;
-  /** Label changes the worker has not been told of yet. */
-  private pendingRows: number[] = [];
+  /** Rows whose labels changed since the worker was last told (a set: bounded by the rows). */
+  private readonly pendingRows = new Set<number>();
   private worker: Worker | undefined;
   private readonly renders = new Map<number, { resolve: (bytes: Buffer) => void; head: string; tail: string }>();
   private nextRender = 1;
   private layoutVersion = 0;
+  /** close() was called: the worker's exit is expected. */
+  private closing = false;
 
   constructor(capacity = 1024) {
     this.shared = allocate(Math.max(1, capacity));
@@ -87,7 +89,7 @@ export class PathTable {
     this.shared.gens[row] = gen;
     this.end(row);
     this.labels[row] = { gen, ...labels };
-    this.pendingRows.push(row);
+    this.pendingRows.add(row);
     this.layoutVersion++;
     return row;
   }
@@ -97,7 +99,7 @@ export class PathTable {
     const known = this.labels[row];
     if (known === undefined) throw new Error(`row ${row} is free`);
     this.labels[row] = { gen: known.gen, ...labels };
-    this.pendingRows.push(row);
+    this.pendingRows.add(row);
     this.layoutVersion++;
   }
 
@@ -109,7 +111,7 @@ export class PathTable {
     this.end(row);
     this.labels[row] = undefined;
     this.freeRows.push(row);
-    this.pendingRows.push(row);
+    this.pendingRows.add(row);
     this.layoutVersion++;
   }
 
@@ -169,20 +171,22 @@ export class PathTable {
 
   /**
    * Starts the render worker. If it cannot start or dies, renders happen on this thread again
-   * (the renders waiting for it included): slower, nothing lost.
+   * (the renders waiting for it included): slower, nothing lost. `onLost` hears of it (not of close()).
    */
-  startWorker(): void {
+  startWorker(onLost?: (error: unknown) => void): void {
     if (this.worker) return;
     let worker: Worker;
     try {
-      worker = new Worker(WORKER);
-    } catch {
+      worker = startWorker(WORKER);
+    } catch (error) {
+      onLost?.(error);
       return;
     }
+    this.closing = false;
     this.worker = worker;
     worker.unref();
     worker.postMessage({ t: 'shared', table: this.shared } satisfies ToWorker);
-    this.pendingRows = this.labels.map((_, row) => row);
+    for (let row = 0; row < this.labels.length; row++) this.pendingRows.add(row);
     this.flushLabels();
     // Renders nobody waits for: the worker's code is compiled and optimised before the first
     // scrape (the first render at 10,000 paths took ~200 ms, the third ~55 ms). Replies (id 0) are dropped.
@@ -193,15 +197,16 @@ export class PathTable {
       if (this.renders.size === 0) worker.unref();
       waiting?.resolve(Buffer.from(reply.buffer, 0, reply.length));
     });
-    const lost = () => {
+    const lost = (error: unknown) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
+      if (!this.closing) onLost?.(error ?? new Error('the render worker exited'));
       const waiting = [...this.renders.values()];
       this.renders.clear();
       for (const { resolve, head, tail } of waiting) resolve(this.renderHere(head, tail));
     };
     worker.on('error', lost);
-    worker.on('exit', lost);
+    worker.on('exit', (code) => lost(new Error(`the render worker exited with code ${code}`)));
   }
 
   /** True while renders go to the worker. */
@@ -213,6 +218,7 @@ export class PathTable {
   async close(): Promise<void> {
     const worker = this.worker;
     if (worker === undefined) return;
+    this.closing = true;
     await worker.terminate();
   }
 
@@ -230,9 +236,9 @@ export class PathTable {
   }
 
   private flushLabels(): void {
-    if (this.worker === undefined || this.pendingRows.length === 0) return;
-    const rows = [...new Set(this.pendingRows)];
-    this.pendingRows = [];
+    if (this.worker === undefined || this.pendingRows.size === 0) return;
+    const rows = [...this.pendingRows];
+    this.pendingRows.clear();
     this.worker.postMessage({ t: 'labels', rows, labels: rows.map((row) => this.labels[row] ?? null) } satisfies ToWorker);
   }
 

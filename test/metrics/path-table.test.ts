@@ -127,7 +127,8 @@ t.test('same series and values as prom-client over adds, results, relabels and r
 
 t.test('the worker renders the bytes this thread renders, as the table grows and rows are reused', async (t) => {
   const table = new PathTable(2);
-  table.startWorker();
+  const lost: unknown[] = [];
+  table.startWorker((error) => lost.push(error));
   t.teardown(() => table.close());
   t.ok(table.offThread, 'rendering off-thread');
   const rows: number[] = [];
@@ -147,11 +148,14 @@ t.test('the worker renders the bytes this thread renders, as the table grows and
   t.notMatch(text, /path="p-3"/, 'a freed row is gone');
   t.match(text, /^pathprobe_path_info\{path="q-49"\} 1$/m, 'a reused row has its new labels');
   t.equal(table.size, 250);
+  t.same(lost, [], 'the worker ran every render (none fell back to this thread)');
+  t.ok(table.offThread);
 });
 
 t.test('renders asked for during a burst of writes are consistent per row', async (t) => {
   const table = new PathTable();
-  table.startWorker();
+  const lost: unknown[] = [];
+  table.startWorker((error) => lost.push(error));
   t.teardown(() => table.close());
   const N = 2000;
   const rows = Array.from({ length: N }, (_, i) => table.addRow({ path: `p-${i}`, up: `path="p-${i}"`, info: `path="p-${i}"` }));
@@ -204,6 +208,7 @@ t.test('renders asked for during a burst of writes are consistent per row', asyn
   t.ok(writes > 10_000, `${writes} row writes during ${texts.length} renders`);
   t.ok(checked >= texts.length * (N - 8), `${checked} rows checked`);
   t.equal(torn, 0, 'no render saw a row half-written');
+  t.same(lost, [], 'rendered by the worker');
 });
 
 t.test('snapshot: rows written by another thread meanwhile are copied whole or not at all', async (t) => {
@@ -250,7 +255,8 @@ t.test('snapshot: rows written by another thread meanwhile are copied whole or n
 
 t.test('renders waiting on a worker that stops are made on this thread; later ones too', async (t) => {
   const table = new PathTable();
-  table.startWorker();
+  const lost: unknown[] = [];
+  table.startWorker((error) => lost.push(error));
   const row = table.addRow({ path: 'p', up: 'path="p"', info: 'path="p"' });
   table.set(row, TOTAL, 3);
   const waiting = table.bytes();
@@ -259,4 +265,22 @@ t.test('renders waiting on a worker that stops are made on this thread; later on
   t.notOk(table.offThread);
   t.equal((await table.bytes()).toString(), table.text(), 'a render after the worker stopped');
   t.match(table.text(), /^pathprobe_probes_total\{path="p",result="ok"\} 3$/m);
+  t.same(lost, [], 'close() is not reported as a lost worker');
+});
+
+t.test('a worker that dies is reported, and renders go on on this thread', async (t) => {
+  const table = new PathTable();
+  const lost: unknown[] = [];
+  table.startWorker((error) => lost.push(error));
+  const row = table.addRow({ path: 'p', up: 'path="p"', info: 'path="p"' });
+  table.set(row, TOTAL, 5);
+  await table.bytes();
+  t.same(lost, [], 'running');
+  // Kill it from outside close(), as a crash would.
+  await (table as unknown as { worker: Worker }).worker.terminate();
+  await new Promise((resolve) => setImmediate(resolve));
+  t.equal(lost.length, 1, 'reported once');
+  t.match(String(lost[0]), /render worker exited/);
+  t.notOk(table.offThread);
+  t.equal((await table.bytes()).toString(), table.text());
 });
