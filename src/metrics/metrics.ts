@@ -3,9 +3,7 @@
 import { Counter, Gauge, Histogram, collectDefaultMetrics } from 'prom-client';
 import type { AgentRegistry } from './agent-registry.js';
 import type { PathTable } from './path-table.js';
-import type { Phase } from '../probe/phases.js';
-import type { ResultClass } from '../classify/result-class.js';
-import { SKIP_REASONS, type SkipReason } from '../schedule/scheduler.js';
+import { SKIP_REASONS } from '../schedule/scheduler.js';
 
 /** Labels of pathprobe_path_info; `control`, `owner`, `runbook_url` are '' when absent. */
 export type PathInfoLabel =
@@ -42,11 +40,6 @@ export interface AgentMetrics {
   probesInFlight: Gauge;
   probesSkippedTotal: Counter<'reason'>;
 }
-
-/** Label value typings the sinks use. */
-export type ResultLabels = { path: string; result: ResultClass };
-export type PhaseLabels = { path: string; phase: Phase };
-export type SkipLabels = { reason: SkipReason };
 
 /**
  * Creates every agent metric on `registry` (never the global one), plus process and Node.js

@@ -142,12 +142,6 @@ export class PathTable {
     this.present[row * SLOTS + slot] = 0;
   }
 
-  /** A slot's value, or undefined when its series does not exist. */
-  get(row: number, slot: number): number | undefined {
-    const i = row * SLOTS + slot;
-    return this.present[i] === 1 ? this.values[i] : undefined;
-  }
-
   /** The per-path families as text, rendered on this thread (see renderPathFamilies). */
   text(): string {
     let text = '';

@@ -17,7 +17,6 @@ import { findKubectl, kustomize } from './kubectl.js';
 type Obj = Record<string, any>;
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const id = (o: Obj): string => `${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
-const RBAC_KINDS = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'];
 
 async function render(catalog: string): Promise<Obj[]> {
   const stdout = new PassThrough();

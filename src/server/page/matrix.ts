@@ -47,12 +47,10 @@ export function joinParts(parts: HtmlParts | SafeHtml): SafeHtml {
   return html`${parts.open}${parts.rows.map((r) => r())}${parts.close}`;
 }
 
-/** The matrix table; `paths` in catalog order (their index is their row id); `chips[i]`, when given, is path i's chip already rendered. */
-export function renderMatrix(paths: PathView[], chips?: readonly SafeHtml[]): SafeHtml {
-  return joinParts(matrixParts(paths, chips));
-}
-
-/** renderMatrix as parts: one row per source. */
+/**
+ * The matrix table as parts, one row per source; `paths` in catalog order (their index is their
+ * row id); `chips[i]`, when given, is path i's chip already rendered.
+ */
 export function matrixParts(paths: PathView[], chips?: readonly SafeHtml[]): HtmlParts | SafeHtml {
   if (paths.length === 0) return html`<div class="empty">No paths scheduled yet.</div>`;
   // Grouped in one pass (not a filter per cell: sources × destinations × paths is quadratic

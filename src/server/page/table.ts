@@ -3,7 +3,7 @@
 import type { PathView } from '../api-schema.js';
 import { html, httpUrlOrUndefined, type SafeHtml } from './escape.js';
 import { formatDuration, formatRelative, formatUtc, STATE_LABEL, STATE_MARK, STATE_ORDER } from './format.js';
-import { joinParts, rowId, type HtmlParts } from './matrix.js';
+import { rowId, type HtmlParts } from './matrix.js';
 import { resultClasses } from './result-style.js';
 
 /** Paths with their catalog index, failing first, then catalog order. */
@@ -52,12 +52,7 @@ ${showPolicy && html`<td class="policy">${policyCell(path)}</td>`}
 </tr>`;
 }
 
-/** The paths table; `rows[i]`, when given, is path i's row already rendered (see page/sliced.ts). */
-export function renderTable(paths: PathView[], now: number, showPolicy: boolean, rows?: readonly SafeHtml[]): SafeHtml {
-  return joinParts(tableParts(paths, now, showPolicy, rows));
-}
-
-/** renderTable as parts: one row per path, failing first. */
+/** The paths table as parts, one row per path, failing first; `rows[i]`, when given, is path i's row already rendered (see page/sliced.ts). */
 export function tableParts(paths: PathView[], now: number, showPolicy: boolean, rows?: readonly SafeHtml[]): HtmlParts | SafeHtml {
   if (paths.length === 0) return html`<div class="empty">No paths scheduled yet.</div>`;
   return {
