@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { PathStatus } from '../../agent/path-status.js';
 import { ApiErrorSchema, PathListSchema, PathViewSchema, type PathView } from '../api-schema.js';
+import { coalesce } from '../coalesce.js';
 import { EncodedBody, sendEncoded } from '../encoded-body.js';
 import { renderPathList } from '../paths-list.js';
 import type { ServerDeps } from '../deps.js';
@@ -19,14 +20,17 @@ export const pathsApiRoutes: FastifyPluginAsync<Pick<ServerDeps, 'status' | 'exp
   app,
   { status, explain, now = Date.now },
 ) => {
-  let shared: Promise<EncodedBody> | undefined;
-  /** One render of the full list for every request that arrives while it is made. */
-  const everyPath = (render: () => Promise<Buffer>): Promise<EncodedBody> => {
-    shared ??= render().then((bytes) => new EncodedBody(bytes)).finally(() => {
-      shared = undefined;
-    });
-    return shared;
-  };
+  /** The route's own compiled serialiser of one path, taken by the first request. */
+  let serializeView: ((view: PathView) => string) | undefined;
+  const listOf = (statuses: readonly PathStatus[]): Promise<Buffer> => renderPathList({
+    source: status.sourceFilter() ?? null,
+    generatedAt: new Date(now()).toISOString(),
+    statuses,
+    ...(explain ? { explain } : {}),
+    serializeView: serializeView!,
+  });
+  // The whole list is built in slices (paths-list.ts) and shared by the requests that arrive while it is built.
+  const everyPath = coalesce(async () => new EncodedBody(await listOf(status.list())));
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/api/v1/paths',
     {
@@ -37,18 +41,10 @@ export const pathsApiRoutes: FastifyPluginAsync<Pick<ServerDeps, 'status' | 'exp
     },
     async (request, reply) => {
       const wanted = request.query.path;
-      const input = (statuses: readonly PathStatus[]) => ({
-        source: status.sourceFilter() ?? null,
-        generatedAt: new Date(now()).toISOString(),
-        statuses,
-        ...(explain ? { explain } : {}),
-        serializeView: reply.compileSerializationSchema(PathViewSchema) as (view: PathView) => string,
-      });
-      // The whole list is built in slices and shared by the requests that arrive while it is built
-      // (paths-list.ts); one path by name is small.
+      serializeView ??= reply.compileSerializationSchema(PathViewSchema) as (view: PathView) => string;
       const body = wanted === undefined
-        ? await everyPath(() => renderPathList(input(status.list())))
-        : new EncodedBody(await renderPathList(input(status.list().filter((s) => s.spec.name === wanted))));
+        ? await everyPath()
+        : new EncodedBody(await listOf(status.list().filter((s) => s.spec.name === wanted)));
       return sendEncoded(request, reply.type('application/json; charset=utf-8'), body);
     },
   );
