@@ -99,7 +99,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const recordResult = createResultFlow({ status, series, logger, now });
   const maxInFlight = options.maxInFlight ?? defaultMaxInFlight();
   // One observation per run: written in place (histogram-slots.ts), not through observe()'s per-call objects.
-  const lag = new HistogramSlots(metrics.schedulerLagSeconds);
+  const lag = new HistogramSlots(metrics.schedulerLagSeconds, () => ({}));
   // Out of file descriptors: keep some free for the server and catalog reads (see Scheduler.pressure).
   let warnedAt = -Infinity;
   const outOfDescriptors = () => {
@@ -118,7 +118,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       if (outcome.result === 'error' && OUT_OF_DESCRIPTORS.test(outcome.detail)) outOfDescriptors();
       recordResult(path, outcome, timing);
     },
-    onStart: (_path, timing) => lag.observe(0, {}, Math.max(0, timing.lagMs) / 1000),
+    onStart: (_path, timing) => lag.observe(0, Math.max(0, timing.lagMs) / 1000),
     onSkip: (path, reason, count) => {
       metrics.probesSkippedTotal.inc({ reason }, count);
       logger.debug({ path: path.name, reason, count }, 'probe run skipped');

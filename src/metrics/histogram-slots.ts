@@ -25,17 +25,18 @@ export class HistogramSlots<L extends string> {
   /** The bucket keys as prom-client stores them (String of each upper bound). */
   private readonly bucketKeys: string[];
 
-  constructor(private readonly histogram: Histogram<L>) {
+  /** `labelsOf(key)`: the label set a key stands for (asked once per key, on its first observation). */
+  constructor(private readonly histogram: Histogram<L>, private readonly labelsOf: (key: number) => Partial<Record<L, string>>) {
     this.internals = histogram as unknown as HistogramInternals;
     this.map = this.internals.hashMap;
     this.bucketKeys = this.internals.upperBounds.map(String);
   }
 
   /**
-   * Observes `value` for `labels`. `key` (a small whole number) names the label set: the same key
-   * must always come with the same labels; the labels object is used only the first time.
+   * Observes `value` for the label set `key` (a small whole number) stands for: nothing is
+   * allocated once the key has been seen.
    */
-  observe(key: number, labels: Partial<Record<L, string>>, value: number): void {
+  observe(key: number, value: number): void {
     const map = this.internals.hashMap;
     if (map !== this.map) {
       // reset() replaced the map: every entry is new again.
@@ -44,6 +45,7 @@ export class HistogramSlots<L extends string> {
     }
     const entry = this.entries[key];
     if (entry === undefined || !Number.isFinite(value)) {
+      const labels = this.labelsOf(key);
       this.histogram.observe(labels, value);
       this.remember(key, labels);
       return;

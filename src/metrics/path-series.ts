@@ -1,7 +1,7 @@
 // The per-path series of the agent's metrics: created from the catalog, updated per result,
 // removed with the path. Label values come only from the catalog and the fixed sets. A path is one
 // row of the PathTable (path-table.ts): a result is a few writes into shared typed arrays.
-import type { PathSpec } from '../catalog/types.js';
+import { CHECK_KINDS, type PathSpec } from '../catalog/types.js';
 import { RESULT_CLASSES, type ResultClass } from '../classify/result-class.js';
 import { PHASES } from '../probe/phases.js';
 import type { ProbeOutcome } from '../probe/types.js';
@@ -58,18 +58,16 @@ export function pathUpLabels(path: PathSpec): UpLabels {
 export class PathSeries {
   private readonly tracked = new Map<string, Tracked>();
   private readonly table: PathTable;
+  /** pathprobe_probe_duration_seconds, one key per check kind × result class. */
   private readonly durations: HistogramSlots<'check' | 'result'>;
-  private readonly checks = new Map<string, number>();
 
   constructor(private readonly metrics: AgentMetrics) {
     this.table = metrics.paths;
-    this.durations = new HistogramSlots(metrics.probeDurationSeconds);
-  }
-
-  private checkIndex(check: string): number {
-    let index = this.checks.get(check);
-    if (index === undefined) this.checks.set(check, (index = this.checks.size));
-    return index;
+    const classes = RESULT_CLASSES.length;
+    this.durations = new HistogramSlots(metrics.probeDurationSeconds, (key) => ({
+      check: CHECK_KINDS[Math.floor(key / classes)]!,
+      result: RESULT_CLASSES[key % classes]!,
+    }));
   }
 
   /**
@@ -138,6 +136,6 @@ export class PathSeries {
     table.set(row, LAST_PROBE, atMs / 1000);
     if (up) table.set(row, LAST_SUCCESS, atMs / 1000);
     table.end(row);
-    this.durations.observe(this.checkIndex(path.check) * RESULT_CLASSES.length + resultIndex, { check: path.check, result: outcome.result }, outcome.durationSeconds);
+    this.durations.observe(CHECK_KINDS.indexOf(path.check) * RESULT_CLASSES.length + resultIndex, outcome.durationSeconds);
   }
 }
