@@ -1,7 +1,8 @@
 // The default in-flight cap follows the process's open-files limit (min(1024, soft ÷ 2), 256 if
 // unknown), is logged at start, and `run --max-in-flight N` overrides it; the agent never runs more.
 import t from 'tap';
-import { startAgentProcess, until, type Teardown } from '../reliability/helpers/agent-process.js';
+import { startAgentProcess, type Teardown } from '../reliability/helpers/agent-process.js';
+import { until } from '../helpers/until.js';
 import { parseSamples, sum } from '../reliability/helpers/prom-text.js';
 import { generateCatalog, hungHttpServer, writeTempCatalog } from '../reliability/helpers/targets.js';
 import { defaultMaxInFlight, maxInFlightFor, softNofileLimit } from '../../src/schedule/in-flight-cap.js';

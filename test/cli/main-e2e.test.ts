@@ -1,6 +1,7 @@
 // End to end through the built binary: `node dist/cli/main.js check|run` against real loopback
 // servers, with the real catalog loader and probers.
 import t from 'tap';
+import { until } from '../helpers/until.js';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { freePort } from '../helpers/free-port.js';
 import { requireBuiltMain, runMain } from '../helpers/run-main.js';
@@ -68,7 +69,7 @@ paths:
   const agent = await startAgentProcess(t, { catalogPaths: [file] });
   const url = agent.url;
   t.equal((await fetch(`${url}-/ready`)).status, 200);
-  for (let i = 0; i < 60 && !/"msg":"path state changed"/.test(agent.stdout()); i++) await new Promise((r) => setTimeout(r, 50));
+  await until('the state change logged', () => /"msg":"path state changed"/.test(agent.stdout()), 3000);
   t.match(agent.stdout(), /"path":"web","from":"pending","to":"up","result":"ok"/, 'state change logged');
   t.match(await (await fetch(`${url}metrics`)).text(), /^pathprobe_path_up\{path="web",.*\} 1$/m);
   agent.child.kill('SIGTERM');

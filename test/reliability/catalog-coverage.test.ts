@@ -11,7 +11,8 @@ import { loadCatalogFiles } from '../../src/catalog/load.js';
 import { RESULT_CLASSES } from '../../src/classify/result-class.js';
 import type { PathSpec } from '../../src/catalog/types.js';
 import { needRoot, needPrograms } from '../helpers/need.js';
-import { startAgentProcess, until, type AgentProcess } from './helpers/agent-process.js';
+import { startAgentProcess, type AgentProcess } from './helpers/agent-process.js';
+import { until } from '../helpers/until.js';
 import { labelValues, parseSamples, select, sum } from './helpers/prom-text.js';
 import { childHttpServer, generateCatalog, tempDir, writeTempCatalog } from './helpers/targets.js';
 

@@ -11,7 +11,8 @@ import { needPrograms } from '../helpers/need.js';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startAgentProcess, until } from './helpers/agent-process.js';
+import { startAgentProcess } from './helpers/agent-process.js';
+import { until } from '../helpers/until.js';
 import { parseSamples, sum } from './helpers/prom-text.js';
 import { countingHttpServer, generateCatalog, hungHttpServer, tempDir } from './helpers/targets.js';
 

@@ -6,7 +6,8 @@
 // pathprobe_scheduler_lag_seconds over the window) must stay within LOAD_LAG_P99_MS when set;
 // without it only a loose median bound is asserted and the figures are printed.
 import t from 'tap';
-import { startAgentProcess, until } from './helpers/agent-process.js';
+import { startAgentProcess } from './helpers/agent-process.js';
+import { until } from '../helpers/until.js';
 import { bucketDelta, histogramBuckets, parseSamples, quantileBound, select, sum, type Sample } from './helpers/prom-text.js';
 import { runScrapers, type Fetched } from './helpers/scrapers.js';
 import { childHttpServer, generateCatalog, writeTempCatalog } from './helpers/targets.js';

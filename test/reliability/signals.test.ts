@@ -6,7 +6,8 @@ import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SHUTDOWN_TIMEOUT_MS } from '../../src/cli/run-command.js';
-import { startAgentProcess, until, type AgentProcess } from './helpers/agent-process.js';
+import { startAgentProcess, type AgentProcess } from './helpers/agent-process.js';
+import { until } from '../helpers/until.js';
 import { countingHttpServer, generateCatalog, hungHttpServer, tempDir } from './helpers/targets.js';
 
 interface ApiPath { name: string; state: string; lastProbeAt: string | null }

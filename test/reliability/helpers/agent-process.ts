@@ -2,9 +2,7 @@
 // (`ulimit -n`) or another launcher, with its JSON log lines collected and its URL found in them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { MAIN } from '../../helpers/run-main.js';
-import { until as pollUntil } from '../../helpers/until.js';
-
-export { MAIN };
+import { until } from '../../helpers/until.js';
 
 /** What the test needs to tear things down. */
 export interface Teardown {
@@ -34,11 +32,6 @@ export interface AgentProcess {
   /** The parsed JSON log lines so far. */
   lines(): Record<string, unknown>[];
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** test/helpers/until.ts with this file's defaults: polls every 25 ms, gives up after 10 s. */
-export function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  return pollUntil(what, probe, timeoutMs, 25);
 }
 
 function quote(arg: string): string {
