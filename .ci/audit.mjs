@@ -7,13 +7,21 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 const strict = process.env.PATHPROBE_AUDIT_STRICT === '1';
-const text = process.env.AUDIT_JSON_FILE
-  ? readFileSync(process.env.AUDIT_JSON_FILE, 'utf8')
-  : spawnSync('npm', ['audit', '--omit=dev', '--audit-level=high', '--json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).stdout;
+function runAudit() {
+  const run = spawnSync('npm', ['audit', '--omit=dev', '--audit-level=high', '--json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  // npm that cannot run is a broken gate, not a registry without advisory data.
+  if (run.error) {
+    console.error(`npm audit could not run: ${run.error.message}`);
+    process.exit(1);
+  }
+  return run.stdout;
+}
+const text = process.env.AUDIT_JSON_FILE ? readFileSync(process.env.AUDIT_JSON_FILE, 'utf8') : runAudit();
 
 let report;
 try {
   report = JSON.parse(text);
+  if (report === null || typeof report !== 'object') throw new Error('not an object');
 } catch {
   console.error('npm audit: unreadable output');
   process.exit(1);

@@ -15,7 +15,7 @@ export interface AgentProcessOptions {
   listen?: string;
   /** Extra `run` arguments (e.g. --log-level debug). */
   args?: string[];
-  /** Shell prefix run before `exec node ...` (e.g. `ulimit -n 64`); a shell is used only with it. */
+  /** Shell prefix run before `exec node ...` (e.g. `ulimit -n 64`); a shell is used only with it, and the agent does not start if it fails. */
   shellPrefix?: string;
   /** Launcher argv put in front of everything (e.g. ['unshare', '--mount', '--']). */
   launcher?: string[];
@@ -41,7 +41,7 @@ function quote(arg: string): string {
 /** Starts `pathprobe run` on 127.0.0.1:0 and resolves once it logs where it listens. */
 export async function startAgentProcess(t: Teardown, options: AgentProcessOptions): Promise<AgentProcess> {
   const argv = [process.execPath, MAIN, 'run', '--listen', options.listen ?? '127.0.0.1:0', ...options.catalogPaths.flatMap((c) => ['--catalog', c]), ...(options.args ?? [])];
-  const command = options.shellPrefix === undefined ? argv : ['/bin/sh', '-c', `${options.shellPrefix}; exec ${argv.map(quote).join(' ')}`];
+  const command = options.shellPrefix === undefined ? argv : ['/bin/sh', '-c', `${options.shellPrefix} && exec ${argv.map(quote).join(' ')}`];
   const full = [...(options.launcher ?? []), ...command];
   // Without tap's NODE_OPTIONS loader hooks: the agent runs as it does in production.
   const env = { ...process.env };
