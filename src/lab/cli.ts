@@ -96,6 +96,8 @@ async function main(): Promise<number> {
 
   // Signals first, so a Ctrl-C during the start still tears down what exists.
   let lab: Lab | undefined;
+  /** The lab being started: a signal during the start waits for it and then removes it. */
+  let starting: Promise<Lab> | undefined;
   const forwards = new Map<string, HostForward>();
   let stopWatch = (): void => undefined;
   let stopping = false;
@@ -110,7 +112,7 @@ async function main(): Promise<number> {
       out(`${signal}: stopping the lab...`);
       stopWatch();
       void Promise.all([...forwards.values()].map((f) => f.close()))
-        .then(() => lab?.close())
+        .then(() => starting?.then((started) => started.close(), () => undefined))
         .then(() => { out('Lab removed.'); resolve(0); });
     };
     process.on('SIGINT', () => stop('SIGINT'));
@@ -119,7 +121,8 @@ async function main(): Promise<number> {
   });
 
   out(`Starting ${scenario.name}...`);
-  lab = await startLab(scenario, { timing: { interval: '2s', timeout: '1s' }, log: (l) => out(l) });
+  starting = startLab(scenario, { timing: { interval: '2s', timeout: '1s' }, log: (l) => out(l) });
+  lab = await starting;
   if (stopping) return stopped;
   const base = values.port === undefined ? 0 : Number(values.port);
   for (const [i, pod] of agentPods(scenario).entries()) {

@@ -16,22 +16,24 @@ import type { DirectionPolicy, LabScenario, LabStep, PodSpec } from './scenario-
 import { sweepRun } from './sweep.js';
 import { createNode, createPod, NODE_ADDRESS, podAddress } from './topology.js';
 import { getViaSocket, type LabResponse } from './unix-http.js';
+import { DEFAULT_AGENT_PORT } from '../render/render-options.js';
 
-/** The port every agent serves on, at its pod's address. */
-export const AGENT_PORT = 9477;
 /** The cluster DNS pod every scenario gets. */
 export const DNS_POD: PodSpec = { name: 'kube-dns', namespace: 'kube-system' };
 
 // dist/lab/*.js from both src/lab (tsx) and dist/lab.
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 const MAIN = join(DIST, 'cli/main.js');
+const SERVE = join(DIST, 'lab/serve.js');
+const FORWARD = join(DIST, 'lab/forward.js');
+/** The built files a lab runs (its processes are `node` on these). */
+export const LAB_DIST_FILES = [MAIN, SERVE, FORWARD];
 
 /** A running scenario. */
 export interface Lab {
   runId: string;
   scenario: LabScenario;
   stateDir: string;
-  nodeNetns: string;
   /** Network namespace of each pod (kube-dns included). */
   netns: Map<string, string>;
   address(pod: string): string;
@@ -85,7 +87,7 @@ export async function startLab(scenario: LabScenario, options: LabOptions = {}):
     const policy = policies.get(pod.name) ?? {};
     const ruleset = renderRuleset({
       ...policy,
-      ...(pod.agent ? { scrape: { from: NODE_ADDRESS, port: AGENT_PORT } } : {}),
+      ...(pod.agent ? { scrape: { from: NODE_ADDRESS, port: DEFAULT_AGENT_PORT } } : {}),
     }, addressOf);
     await inNetns(netns.get(pod.name) as string, NFT, ['-f', '-'], ruleset);
   };
@@ -109,7 +111,7 @@ export async function startLab(scenario: LabScenario, options: LabOptions = {}):
 
     for (const pod of scenario.pods.filter((p) => p.servers?.length)) {
       const proc = await startInNetns(`servers of ${pod.name}`, netns.get(pod.name) as string, process.execPath, [
-        join(DIST, 'lab/serve.js'), JSON.stringify(pod.servers),
+        SERVE, JSON.stringify(pod.servers),
       ], { ready: /^ready$/m, logFile: join(dir, `${pod.name}-servers.log`) });
       servers.set(pod.name, proc);
       processes.push(proc);
@@ -120,11 +122,11 @@ export async function startLab(scenario: LabScenario, options: LabOptions = {}):
     const withAgent = agentPods(scenario);
     await Promise.all(withAgent.map(async (pod) => {
       agents.set(pod.name, await startInNetns(`agent of ${pod.name}`, netns.get(pod.name) as string, process.execPath, [
-        MAIN, 'run', '--catalog', catalog, '--source', pod.name, '--listen', `${addressOf(pod.name)}:${AGENT_PORT}`,
+        MAIN, 'run', '--catalog', catalog, '--source', pod.name, '--listen', `${addressOf(pod.name)}:${DEFAULT_AGENT_PORT}`,
       ], { ready: /"msg":"serving /, logFile: join(dir, `${pod.name}-agent.log`), timeoutMs: 20_000 }));
     }));
-    const forwards = withAgent.map((p) => `${join(dir, `${p.name}.sock`)}=${addressOf(p.name)}:${AGENT_PORT}`);
-    processes.push(await startInNetns('forwarder', nodeNetns, process.execPath, [join(DIST, 'lab/forward.js'), ...forwards], {
+    const forwards = withAgent.map((p) => `${join(dir, `${p.name}.sock`)}=${addressOf(p.name)}:${DEFAULT_AGENT_PORT}`);
+    processes.push(await startInNetns('forwarder', nodeNetns, process.execPath, [FORWARD, ...forwards], {
       ready: /^ready$/m, logFile: join(dir, 'forwarder.log'),
     }));
     log(`run ${runId}: ${withAgent.length} agent(s) running`);
@@ -137,7 +139,6 @@ export async function startLab(scenario: LabScenario, options: LabOptions = {}):
       runId,
       scenario,
       stateDir: dir,
-      nodeNetns,
       netns,
       address: addressOf,
       agentSocket,

@@ -3,11 +3,10 @@
 // /api/v1/paths and /metrics, then teardown with a check that nothing of the run survives.
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Test } from 'tap';
 import { behavedAsDeclared } from '../../src/agent/judge.js';
-import { startLab, type Lab } from '../../src/lab/lab.js';
+import { LAB_DIST_FILES, startLab, type Lab } from '../../src/lab/lab.js';
 import { LAB_PREFIX, stateDir } from '../../src/lab/names.js';
 import type { Expectation, LabScenario } from '../../src/lab/scenario-types.js';
 import { processGone } from '../../src/lab/owner.js';
@@ -16,8 +15,8 @@ import { agentPods } from '../../src/lab/scenarios.js';
 import { labNetns, sweepLeftovers } from '../../src/lab/sweep.js';
 import type { PathList, PathView } from '../../src/server/api-schema.js';
 import { needPrograms, needRoot } from './need.js';
+import { parseSamples, select } from './prom-text.js';
 
-const DIST_FILES = ['cli/main.js', 'lab/serve.js', 'lab/forward.js'].map((f) => fileURLToPath(new URL(`../../dist/${f}`, import.meta.url)));
 /** How long a scenario's paths get to reach their expected results. */
 const SETTLE_MS = 15_000;
 
@@ -26,7 +25,7 @@ export function canRunLab(t: Test): boolean {
   if (!needRoot(t)) return false;
   const programs = LAB_PROGRAMS.map((name) => findProgram(name) ?? name);
   if (!needPrograms(t, programs, 'apt-get install iproute2 nftables dnsmasq-base')) return false;
-  const missing = DIST_FILES.find((f) => !existsSync(f));
+  const missing = LAB_DIST_FILES.find((f) => !existsSync(f));
   if (missing) {
     t.fail(`${missing} missing: run \`npm run build\` (npm test does)`);
     return false;
@@ -60,15 +59,9 @@ async function settle(lab: Lab, expect: Record<string, Expectation>): Promise<Ma
   return views;
 }
 
-/** The value of the first sample of `metric` whose labels include every `labels` pair. */
+/** The value of the first sample of `metric` whose labels include every `labels` pair (exact label matches). */
 export function sample(metrics: string, metric: string, labels: Record<string, string>): number | undefined {
-  for (const line of metrics.split('\n')) {
-    if (!line.startsWith(`${metric}{`)) continue;
-    const close = line.lastIndexOf('}');
-    const labelText = line.slice(metric.length + 1, close);
-    if (Object.entries(labels).every(([k, v]) => labelText.includes(`${k}="${v}"`))) return Number(line.slice(close + 1).trim());
-  }
-  return undefined;
+  return select(parseSamples(metrics), metric, labels)[0]?.value;
 }
 
 /** Asserts every expectation on /api/v1/paths and /metrics of the path's agent. */
