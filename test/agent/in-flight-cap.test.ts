@@ -3,7 +3,7 @@
 import t from 'tap';
 import { startAgentProcess, type Teardown } from '../reliability/helpers/agent-process.js';
 import { until } from '../helpers/until.js';
-import { parseSamples, sum } from '../reliability/helpers/prom-text.js';
+import { parseSamples, sum } from '../helpers/prom-text.js';
 import { generateCatalog, hungHttpServer, writeTempCatalog } from '../reliability/helpers/targets.js';
 import { defaultMaxInFlight, maxInFlightFor, softNofileLimit } from '../../src/schedule/in-flight-cap.js';
 

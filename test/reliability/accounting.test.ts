@@ -12,7 +12,7 @@ import { systemClock, type Clock } from '../../src/schedule/clock.js';
 import type { ProbeOutcome } from '../../src/probe/types.js';
 import { ManualClock } from '../schedule/manual-clock.js';
 import { makePath } from '../fixtures/path-spec.js';
-import { parseSamples, sum } from './helpers/prom-text.js';
+import { parseSamples, sum } from '../helpers/prom-text.js';
 import { generateCatalog, hungHttpServer, writeTempCatalog } from './helpers/targets.js';
 
 const PATHS = Number(process.env.ACCOUNTING_PATHS ?? 300);

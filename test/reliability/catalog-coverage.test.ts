@@ -13,7 +13,7 @@ import type { PathSpec } from '../../src/catalog/types.js';
 import { needRoot, needPrograms } from '../helpers/need.js';
 import { startAgentProcess, type AgentProcess } from './helpers/agent-process.js';
 import { until } from '../helpers/until.js';
-import { labelValues, parseSamples, select, sum } from './helpers/prom-text.js';
+import { labelValues, parseSamples, select, sum } from '../helpers/prom-text.js';
 import { childHttpServer, generateCatalog, tempDir, writeTempCatalog } from './helpers/targets.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../probes/examples/', import.meta.url));

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startAgentProcess } from './helpers/agent-process.js';
 import { until } from '../helpers/until.js';
-import { parseSamples, sum } from './helpers/prom-text.js';
+import { parseSamples, sum } from '../helpers/prom-text.js';
 import { countingHttpServer, generateCatalog, hungHttpServer, tempDir } from './helpers/targets.js';
 
 const START_LIMIT = 256;

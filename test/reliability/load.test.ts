@@ -8,7 +8,8 @@
 import t from 'tap';
 import { startAgentProcess } from './helpers/agent-process.js';
 import { until } from '../helpers/until.js';
-import { bucketDelta, histogramBuckets, parseSamples, quantileBound, select, sum, type Sample } from './helpers/prom-text.js';
+import { bucketDelta, histogramBuckets, parseSamples, quantileBound, select, sum, type Sample } from '../helpers/prom-text.js';
+import { quantile } from '../../src/bench/stats.js';
 import { runScrapers, type Fetched } from './helpers/scrapers.js';
 import { childHttpServer, generateCatalog, writeTempCatalog } from './helpers/targets.js';
 
@@ -23,11 +24,6 @@ const CI_LAG_P50_MS = 1000;
 const PROBED_SHARE = process.env.LOAD_STRICT === '1' ? 1 : 0.95;
 /** ~1,000 probes a second whatever the size. */
 const INTERVAL_S = Math.max(1, Math.ceil(PATHS / 1000));
-
-function percentile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-}
 
 t.test(`${PATHS} paths probing while ${SCRAPERS} clients scrape for ${SECONDS} s`, async (t) => {
   const target = await childHttpServer(t);
@@ -63,7 +59,7 @@ t.test(`${PATHS} paths probing while ${SCRAPERS} clients scrape for ${SECONDS} s
   const unprobed = [...perPathAfter].filter(([name, n]) => n <= (perPathBefore.get(name) ?? 0)).map(([name]) => name);
   const ms = (xs: Fetched[]) => {
     const decoded = xs.find((x) => x.decoded !== undefined)?.decoded ?? 0;
-    return `${xs.length} requests, p50 ${percentile(xs.map((x) => x.ms), 0.5).toFixed(0)} ms, p99 ${percentile(xs.map((x) => x.ms), 0.99).toFixed(0)} ms, ${(decoded / 1e6).toFixed(1)} MB each (${((xs[0]?.bytes ?? 0) / 1e6).toFixed(2)} MB gzip)`;
+    return `${xs.length} requests, p50 ${quantile(xs.map((x) => x.ms), 0.5).toFixed(0)} ms, p99 ${quantile(xs.map((x) => x.ms), 0.99).toFixed(0)} ms, ${(decoded / 1e6).toFixed(1)} MB each (${((xs[0]?.bytes ?? 0) / 1e6).toFixed(2)} MB gzip)`;
   };
   t.comment(`window ${windowS.toFixed(1)} s, ${PATHS} paths every ${INTERVAL_S} s: ${done} probes done, ${JSON.stringify(skipped)} skipped, ~${planned.toFixed(0)} planned`);
   t.comment(`/metrics: ${ms(results.metrics!)}; status page: ${ms(results.page!)}`);

@@ -14,7 +14,7 @@ import { startAgent } from '../../src/agent/agent.js';
 import { CatalogReadError, loadCatalogFiles } from '../../src/catalog/load.js';
 import { runProbe } from '../../src/probe/probers.js';
 import { until } from '../helpers/until.js';
-import { parseSamples, sum } from './helpers/prom-text.js';
+import { parseSamples, sum } from '../helpers/prom-text.js';
 import { resourcesAtRest } from './helpers/resources.js';
 import { generateCatalog, tempDir } from './helpers/targets.js';
 

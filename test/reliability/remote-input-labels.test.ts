@@ -3,7 +3,6 @@
 // is a catalog string or a member of a closed set, and no remote text appears in /metrics at all.
 import t from 'tap';
 import { SKIP_REASONS } from '../../src/schedule/scheduler.js';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CHECK_KINDS, EXPECTS, SEVERITIES } from '../../src/catalog/types.js';
 import { RESULT_CLASSES } from '../../src/classify/result-class.js';
 import { pathInfoLabels } from '../../src/metrics/path-series.js';
@@ -11,28 +10,9 @@ import { PHASES } from '../../src/probe/phases.js';
 import { VERSION } from '../../src/version.js';
 import { hasOpenssl } from '../helpers/tls-cert.js';
 import { unmet } from '../helpers/need.js';
+import { parseSamples } from '../helpers/prom-text.js';
+import { until } from '../helpers/until.js';
 import { REMOTE, REMOTE_MARKERS, startHostileContentAgent } from './hostile-content.js';
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-}
-
-/** Parses the exposition text's samples (label values unescaped as the format defines). */
-function samples(text: string): Sample[] {
-  const out: Sample[] = [];
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? \S+$/.exec(line);
-    if (!m) throw new Error(`unparsable metrics line: ${line}`);
-    const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
-      labels[l[1] as string] = (l[2] as string).replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-    }
-    out.push({ name: m[1] as string, labels });
-  }
-  return out;
-}
 
 /** Labels whose values are numbers from the code (histogram buckets), not strings from anywhere. */
 const NUMERIC = new Set(['le', 'quantile']);
@@ -50,7 +30,7 @@ t.test('after hostile answers, every pathprobe_ label value comes from the catal
   // The remote side changes its answers: new text, same label values.
   h.dns.set('txt.hostile.test', { TXT: [['<i>round two</i> __pwned=9'], ['z'.repeat(200), 'z'.repeat(200)]] });
   const before = h.agent.status.get('hostile-txt')?.history.length ?? 0;
-  for (let i = 0; i < 60 && (h.agent.status.get('hostile-txt')?.history.length ?? 0) < before + 2; i++) await sleep(50);
+  await until('two more probes of hostile-txt', () => (h.agent.status.get('hostile-txt')?.history.length ?? 0) >= before + 2, 3000);
   t.match(h.agent.status.get('hostile-txt')?.last?.outcome.detail, /round two/, 'the new answer was probed');
   const second = await scrape();
 
@@ -59,7 +39,7 @@ t.test('after hostile answers, every pathprobe_ label value comes from the catal
     '', ...RESULT_CLASSES, ...PHASES, ...CHECK_KINDS, ...EXPECTS, ...SEVERITIES, ...SKIP_REASONS, VERSION,
   ]);
   const foreign: string[] = [];
-  for (const s of samples(second).filter((x) => x.name.startsWith('pathprobe_'))) {
+  for (const s of parseSamples(second).filter((x) => x.name.startsWith('pathprobe_'))) {
     for (const [k, v] of Object.entries(s.labels)) {
       if (NUMERIC.has(k) ? !/^(\+Inf|\d+(\.\d+)?(e[-+]?\d+)?)$/.test(v) : !catalog.has(v) && !closed.has(v)) foreign.push(`${s.name}{${k}="${v}"}`);
     }
@@ -68,7 +48,7 @@ t.test('after hostile answers, every pathprobe_ label value comes from the catal
   for (const marker of [...REMOTE_MARKERS, '__pwned=9', 'round two', 'zzzzzzzz']) {
     t.notOk(second.includes(marker), `remote text ${JSON.stringify(marker)} is nowhere in /metrics`);
   }
-  const seriesOf = (text: string) => new Set(samples(text).map((s) => `${s.name}${JSON.stringify(s.labels)}`));
+  const seriesOf = (text: string) => new Set(parseSamples(text).map((s) => `${s.name}${JSON.stringify(s.labels)}`));
   const added = [...seriesOf(second)].filter((s) => !seriesOf(first).has(s) && s.startsWith('pathprobe_'));
   t.same(added, [], 'new remote answers created no new pathprobe_ series');
 });
