@@ -23,8 +23,13 @@ export function mixedPaths(prefix: string, count: number, intervalS: number): Be
   return Array.from({ length: count }, (_, i) => ({ name: `${prefix}-${i}`, check: kinds[i % 3]!, intervalS }));
 }
 
+/** The timeout the bench gives a path of `intervalS`, in ms. */
+export function timeoutMsFor(intervalS: number): number {
+  return intervalS <= 2 ? 900 : 2000;
+}
+
 function line(p: BenchPath, t: Targets): string {
-  const common = `name: ${p.name}, from: bench, check: ${p.check}, interval: ${p.intervalS}s, timeout: ${p.intervalS <= 2 ? '900ms' : '2s'}`;
+  const common = `name: ${p.name}, from: bench, check: ${p.check}, interval: ${p.intervalS}s, timeout: ${timeoutMsFor(p.intervalS)}ms`;
   if (p.to !== undefined) return `  - {${common}, to: "${p.to}"}`;
   switch (p.check) {
     case 'tcp': return `  - {${common}, to: "127.0.0.1:${t.tcpPort}"}`;

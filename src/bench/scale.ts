@@ -6,7 +6,7 @@ import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startAgentProcess, type AgentRunOptions, type AgentProcess } from './agent-process.js';
-import { mixedPaths, pathsOf, writeCatalog, type BenchPath } from './catalog.js';
+import { mixedPaths, pathsOf, timeoutMsFor, writeCatalog, type BenchPath } from './catalog.js';
 import { cpuSeconds, rssBytes } from './proc.js';
 import { bucketDelta, histogramQuantile, parseHistogram, quantile, sumSamples } from './stats.js';
 import { SLOW_TARGET_MS, type Targets } from './targets.js';
@@ -105,22 +105,29 @@ async function pollProcessing(agent: AgentProcess, names: string[], stop: AbortS
 
 interface HistoryView { name: string; history: { at: string }[] }
 
-/** Runs of unchanged paths in [from, to]: expected from their fixed rate, actual from their history. */
-function countRuns(views: HistoryView[], unchanged: Set<string>, from: number, to: number, intervalMs: number) {
+/**
+ * Runs of unchanged paths in [from, to]: expected from their fixed rate, actual from their history.
+ * A path's slots are counted from its first run in the window to the window's end less
+ * `slackMs` (a run started before then has finished by `to`), so a path that stops running
+ * during the window loses every slot after its last run. `lost` sums, per path, the expected
+ * slots that have no run.
+ */
+function countRuns(views: HistoryView[], unchanged: Set<string>, from: number, to: number, intervalMs: number, slackMs: number) {
   let expected = 0;
   let actual = 0;
+  let lost = 0;
   let checked = 0;
   for (const v of views) {
     if (!unchanged.has(v.name)) continue;
     checked++;
     const times = v.history.map((h) => Date.parse(h.at)).filter((t) => t >= from && t <= to).sort((a, b) => a - b);
-    // One run per interval: the slots between the first and last run seen, and a path with no
-    // run at all in the window lost every slot in it.
-    const runs = times.length === 0 ? Math.floor((to - from) / intervalMs) : Math.round((times.at(-1)! - times[0]!) / intervalMs) + 1;
-    expected += runs;
+    // A path with no run at all in the window lost every slot in it.
+    const slots = times.length === 0 ? Math.floor((to - from) / intervalMs) : Math.max(0, Math.floor((to - slackMs - times[0]!) / intervalMs) + 1);
+    expected += slots;
     actual += times.length;
+    lost += Math.max(0, slots - times.length);
   }
-  return { expected, actual, checked };
+  return { expected, actual, lost, checked };
 }
 
 /** pathprobe_probes_skipped_total between two scrapes, by reason. */
@@ -161,7 +168,7 @@ export async function scaleBench(sizes: ScaleSizes, targets: Targets, dir: strin
     const skipped = sumSamples(after.text, 'pathprobe_probes_skipped_total') - sumSamples(before.text, 'pathprobe_probes_skipped_total');
     const abs = samples.map(Math.abs);
 
-    // Reload: change every 10th path's timeout, drop 1 %, add 1 %; the rest is unchanged.
+    // Reload: change every 10th path's interval, drop 1 %, add 1 %; the rest is unchanged.
     const next: BenchPath[] = [];
     const unchanged = new Set<string>();
     load.forEach((p, i) => {
@@ -179,7 +186,7 @@ export async function scaleBench(sizes: ScaleSizes, targets: Targets, dir: strin
     await sleep((sizes.reloadWaitIntervals + 0.2) * intervalMs);
     const reloadAfter = await timedScrape(agent.url);
     const list = (await (await fetch(`${agent.url}api/v1/paths`)).json()) as { paths: HistoryView[] };
-    const runs = countRuns(list.paths, unchanged, renamedAt - sizes.reloadWaitIntervals * intervalMs, renamedAt + sizes.reloadWaitIntervals * intervalMs, intervalMs);
+    const runs = countRuns(list.paths, unchanged, renamedAt - sizes.reloadWaitIntervals * intervalMs, renamedAt + sizes.reloadWaitIntervals * intervalMs, intervalMs, timeoutMsFor(sizes.intervalS) + 1000);
     const count = (k: string): number => (Array.isArray(line[k]) ? (line[k] as unknown[]).length : NaN);
     return {
       paths: sizes.paths,
@@ -215,7 +222,7 @@ export async function scaleBench(sizes: ScaleSizes, targets: Targets, dir: strin
         unchangedChecked: runs.checked,
         expectedRuns: runs.expected,
         actualRuns: runs.actual,
-        lost: runs.expected - runs.actual,
+        lost: runs.lost,
         skippedDuring: sumSamples(reloadAfter.text, 'pathprobe_probes_skipped_total') - sumSamples(reloadBefore.text, 'pathprobe_probes_skipped_total'),
         skippedDuringByReason: skippedByReason(reloadBefore.text, reloadAfter.text),
       },
