@@ -75,7 +75,7 @@ t.test('Prometheus + Alertmanager + agents: healthy, broken (refused, timeout), 
   const webPort = (web.address() as { port: number }).port;
   const dns = await startDnsResponder('127.0.0.1', 0, new Map([['api.e2e-api.svc.cluster.local', '127.0.0.1']]));
   cleanups.push(() => dns.close());
-  const stalled = await startStalledListener({ holdMs: 180_000 });
+  const stalled = await startStalledListener();
   cleanups.push(() => stalled.close());
   const hook = await startWebhookReceiver();
   cleanups.push(() => hook.close());
@@ -139,7 +139,7 @@ paths:
   const brokeAt = performance.now();
   await db.close();
   await api.close();
-  const apiStalled = await startStalledListener({ holdMs: 180_000, port: api.port });
+  const apiStalled = await startStalledListener({ port: api.port });
   cleanups.push(() => apiStalled.close());
   const notified = (what: string, status: 'firing' | 'resolved', path: string, timeoutMs: number) =>
     hook.waitFor(`the ${status} notification for ${path}`,
