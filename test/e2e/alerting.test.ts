@@ -22,7 +22,7 @@ import { startDnsResponder } from '../../src/demo/dns-responder.js';
 import { needPrograms } from '../helpers/need.js';
 import { startStalledListener } from '../helpers/stalled-listener.js';
 import { until } from '../helpers/until.js';
-import { startAgent } from '../helpers/e2e/agent-replicas.js';
+import { startAgentProcess } from '../reliability/helpers/agent-process.js';
 import { checkDashboard, checkDashboardFiltered } from '../helpers/e2e/dashboard-check.js';
 import { ALERTMANAGER, PROMETHEUS, instant, promApi, startStack, type Stack } from '../helpers/e2e/prometheus-stack.js';
 import { startSwitchableListener } from '../helpers/e2e/switchable-listener.js';
@@ -102,9 +102,8 @@ paths:
 `);
   // Two replicas of the same agent: the rules must still raise one alert per broken path.
   const agents = await Promise.all(['agent-a', 'agent-b'].map(async (name) => {
-    const agent = await startAgent(name, catalog);
-    cleanups.push(() => agent.service.stop());
-    return agent;
+    const agent = await startAgentProcess(t, { catalogPaths: [catalog] });
+    return { name, agent, address: new URL(agent.url).host };
   }));
   const agentsAt = performance.now();
   let stack: Stack | undefined;
@@ -122,7 +121,10 @@ paths:
   const startSec = Date.now() / 1000;
   const diagnostics = () => ({
     notifications: hook.received.map((r) => r.body),
-    logs: [...stack.services, ...agents.map((a) => a.service)].map((s) => `${s.name}:\n${s.output().slice(-3000)}`),
+    logs: [
+      ...stack.services.map((s) => `${s.name}:\n${s.output().slice(-3000)}`),
+      ...agents.map((a) => `${a.name}:\n${(a.agent.stderr() + a.agent.stdout()).slice(-3000)}`),
+    ],
   });
   t.comment(`agents up after ${Math.round(agentsAt - began)} ms, Prometheus and Alertmanager ready after ${Math.round(performance.now() - began)} ms`);
 

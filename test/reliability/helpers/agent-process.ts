@@ -49,7 +49,16 @@ export async function startAgentProcess(t: Teardown, options: AgentProcessOption
   const child = spawn(full[0]!, full.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env });
   let out = '';
   let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  // JSON log lines parsed once, as they arrive (lines() is polled while the agent runs).
+  const parsed: Record<string, unknown>[] = [];
+  let partial = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    const text = d.toString();
+    out += text;
+    const lines = (partial + text).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) if (line.startsWith('{')) parsed.push(JSON.parse(line) as Record<string, unknown>);
+  });
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal })));
@@ -66,7 +75,7 @@ export async function startAgentProcess(t: Teardown, options: AgentProcessOption
     url,
     stdout: () => out,
     stderr: () => err,
-    lines: () => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>),
+    lines: () => parsed,
     exited,
   };
 }
