@@ -3,7 +3,7 @@
 // {at, result, up, durationSeconds} objects cost ~60 bytes per probe (the object and two boxed
 // doubles) and a new object per probe: ~36 MB at 10,000 paths × 60 results. This is 24 bytes
 // per probe and nothing allocated once the ring is full; entries are built only when read.
-import { RESULT_CLASSES } from '../classify/result-class.js';
+import { RESULT_CLASSES, resultClassIndex } from '../classify/result-class.js';
 import type { HistoryEntry } from './path-status.js';
 
 const FIELDS = 3;
@@ -22,7 +22,7 @@ export class HistoryRing {
 
   push(at: number, result: HistoryEntry['result'], up: boolean, durationSeconds: number): void {
     if (this.limit <= 0) return;
-    const code = RESULT_CLASSES.indexOf(result) * 2 + (up ? 1 : 0);
+    const code = resultClassIndex(result) * 2 + (up ? 1 : 0);
     let slot: number;
     if (this.size < this.limit) {
       // Growing: the entries are in order from index 0 and the array holds exactly them.

@@ -19,6 +19,13 @@ export const RESULT_CLASSES = [
 /** One outcome class. */
 export type ResultClass = (typeof RESULT_CLASSES)[number];
 
+const INDEX = new Map<ResultClass, number>(RESULT_CLASSES.map((c, i) => [c, i]));
+
+/** Position of `result` in RESULT_CLASSES (a map lookup: called per probe). */
+export function resultClassIndex(result: ResultClass): number {
+  return INDEX.get(result)!;
+}
+
 /** One line per class: what it means and the usual cause (status page, docs, alert text). */
 export const RESULT_MEANING: Record<ResultClass, { meaning: string; cause: string }> = {
   ok: { meaning: 'connected, expected response, or name resolved', cause: '' },

@@ -2,7 +2,7 @@
 // removed with the path. Label values come only from the catalog and the fixed sets. A path is one
 // row of the PathTable (path-table.ts): a result is a few writes into shared typed arrays.
 import { CHECK_KINDS, type PathSpec } from '../catalog/types.js';
-import { RESULT_CLASSES, type ResultClass } from '../classify/result-class.js';
+import { RESULT_CLASSES, resultClassIndex } from '../classify/result-class.js';
 import { PHASES } from '../probe/phases.js';
 import type { ProbeOutcome } from '../probe/types.js';
 import type { AgentMetrics, PathInfoLabel, PathUpLabel } from './metrics.js';
@@ -21,9 +21,6 @@ interface Tracked {
   /** Index in RESULT_CLASSES of the class pathprobe_path_result holds 1 for (its 12 series exist once set). */
   lastResult?: number;
 }
-
-/** Index of each class in RESULT_CLASSES. */
-const RESULT_INDEX = new Map<ResultClass, number>(RESULT_CLASSES.map((c, i) => [c, i]));
 
 /** Labels of pathprobe_path_info for a path. */
 export function pathInfoLabels(path: PathSpec): InfoLabels {
@@ -114,7 +111,7 @@ export class PathSeries {
     if (!known) return;
     const { table } = this;
     const { row } = known;
-    const resultIndex = RESULT_INDEX.get(outcome.result) ?? RESULT_CLASSES.indexOf('error');
+    const resultIndex = resultClassIndex(outcome.result);
     table.begin(row);
     table.set(row, UP, up ? 1 : 0);
     // The state set changes in two series at most: write only those once all 12 exist.

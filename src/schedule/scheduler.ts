@@ -5,6 +5,7 @@ import type { PathSpec } from '../catalog/types.js';
 import { deadlineError } from '../probe/deadline.js';
 import type { ProbeOutcome } from '../probe/types.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import { FALLBACK_MAX_IN_FLIGHT } from './in-flight-cap.js';
 import { firstStartMs } from './jitter.js';
 import { MinHeap } from './min-heap.js';
 
@@ -46,7 +47,7 @@ export interface SchedulerOptions {
   /** A hook threw; the scheduler carries on. */
   onError?(error: unknown, path: PathSpec): void;
   clock?: Clock;
-  /** Most runs in flight at once over all paths (default 256). */
+  /** Most runs in flight at once over all paths (default FALLBACK_MAX_IN_FLIGHT, 256). */
   maxInFlight?: number;
 }
 
@@ -89,9 +90,6 @@ function isStale(event: Entry | Run): boolean {
   return event instanceof Run ? event.settled : !event.active;
 }
 
-/** Default cap on runs in flight. */
-export const DEFAULT_MAX_IN_FLIGHT = 256;
-
 /** Most planned starts handled in one turn of the event loop; a larger burst continues on the next. */
 export const STARTS_PER_TURN = 100;
 
@@ -131,7 +129,7 @@ export class Scheduler {
   constructor(private readonly options: SchedulerOptions) {
     this.clock = options.clock ?? systemClock;
     this.realTime = this.clock === systemClock;
-    this.maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    this.maxInFlight = options.maxInFlight ?? FALLBACK_MAX_IN_FLIGHT;
     this.cap = this.maxInFlight;
   }
 
