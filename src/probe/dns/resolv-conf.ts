@@ -2,7 +2,7 @@
 // (the last one wins), options ndots/timeout/attempts/use-vc, with glibc's defaults and caps;
 // plus `nameserver IP#port` for resolvers on a high port (tests, labs).
 import { isIP } from 'node:net';
-import { changedFileReader, FILE_REUSE_MS } from './changed-file.js';
+import { changedFileReader } from './changed-file.js';
 
 /** One nameserver. */
 export interface NameServer {
@@ -104,20 +104,23 @@ function stripDot(domain: string): string {
   return domain.endsWith('.') ? domain.slice(0, -1) : domain;
 }
 
-/** Longest a parse is reused without reading the file again. */
-export const RESOLV_CONF_REUSE_MS = FILE_REUSE_MS;
-
-function copyConf(conf: ResolvConf): ResolvConf {
-  return { ...conf, nameservers: conf.nameservers.map((n) => ({ ...n })), search: [...conf.search] };
+/** `conf` frozen, its nameservers and search list included: one parse is shared by every probe. */
+function frozen(conf: ResolvConf): ResolvConf {
+  for (const server of conf.nameservers) Object.freeze(server);
+  Object.freeze(conf.nameservers);
+  Object.freeze(conf.search);
+  return Object.freeze(conf);
 }
 
-const readResolvConf = changedFileReader((bytes) => parseResolvConf(bytes.toString('utf8')));
+const DEFAULTS = frozen({ ...RESOLV_DEFAULTS, nameservers: RESOLV_DEFAULTS.nameservers.map((n) => ({ ...n })), search: [] });
+const readResolvConf = changedFileReader((bytes) => frozen(parseResolvConf(bytes.toString('utf8'))));
 
 /**
  * Reads and parses a resolv.conf; a missing or unreadable file yields glibc's defaults. The file
- * is read again only when it changed (see changed-file.ts); each caller gets its own copy.
+ * is read again only when it changed (see changed-file.ts). The result is shared and frozen (no
+ * copy per probe): a caller that wants to change it makes its own.
  */
 export async function loadResolvConf(path = '/etc/resolv.conf'): Promise<ResolvConf> {
   const conf = await readResolvConf(path);
-  return conf === undefined ? { ...RESOLV_DEFAULTS } : copyConf(conf);
+  return conf ?? DEFAULTS;
 }

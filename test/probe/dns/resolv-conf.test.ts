@@ -46,15 +46,17 @@ t.test('a missing file yields the defaults; a real file is read', async (t) => {
   t.equal(conf.timeout, 1);
 });
 
-t.test('a changed file is read again; a caller changing its copy does not change the next', async (t) => {
+t.test('a changed file is read again; the shared parse cannot be changed by a caller', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'pathprobe-resolv-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const file = join(dir, 'resolv.conf');
   await writeFile(file, 'nameserver 127.0.0.2\n');
   const first = await loadResolvConf(file);
-  first.nameservers[0]!.host = 'mutated';
-  first.search.push('mutated');
-  t.equal((await loadResolvConf(file)).nameservers[0]?.host, '127.0.0.2', 'reused parse is a fresh copy');
+  t.throws(() => {
+    first.nameservers[0]!.host = 'mutated';
+  }, TypeError, 'a nameserver is frozen');
+  t.throws(() => first.search.push('mutated'), TypeError, 'the search list is frozen');
+  t.equal((await loadResolvConf(file)).nameservers[0]?.host, '127.0.0.2', 'reused parse unchanged');
   await writeFile(file, 'nameserver 127.0.0.3\nsearch a.test\n');
   const changed = await loadResolvConf(file);
   t.equal(changed.nameservers[0]?.host, '127.0.0.3', 'rewritten file (new size) read again');
