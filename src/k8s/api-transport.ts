@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { PathprobeError } from '../errors.js';
+import { readBoundedBody } from '../probe/http-body.js';
 import { errorFromStatus, KubeApiError, type KubeStatus } from './api-errors.js';
 import type { KubeObject } from './kinds.js';
 
@@ -66,9 +67,12 @@ export class KubeConfigTransport implements ApiTransport {
   async list(path: string, query: Record<string, string>, signal: AbortSignal): Promise<ListPage> {
     const res = await this.get(path, query, signal, 60_000);
     if (res.statusCode !== 200) {
-      throw errorFromStatus(parseStatus(await readText(res, MAX_ERROR_BYTES, `LIST ${path}`, 'truncate')), res.statusCode, `LIST ${path}`);
+      throw errorFromStatus(parseStatus(await errorText(res)), res.statusCode, `LIST ${path}`);
     }
-    const text = await readText(res, MAX_LIST_BYTES, `LIST ${path}`, 'throw');
+    // One byte past the bound tells a LIST at the bound from one beyond it.
+    const body = await readBoundedBody(res.body, MAX_LIST_BYTES + 1);
+    if (body.truncated) throw new KubeApiError(`LIST ${path}: the answer exceeds ${MAX_LIST_BYTES} bytes`);
+    const text = body.bytes.toString('utf8');
     let parsed: { metadata?: { resourceVersion?: string; continue?: string }; items?: KubeObject[] };
     try {
       parsed = JSON.parse(text) as typeof parsed;
@@ -85,7 +89,7 @@ export class KubeConfigTransport implements ApiTransport {
     const idleMs = (Number(query['timeoutSeconds'] ?? 300) + 30) * 1000;
     const res = await this.get(path, { ...query, watch: 'true' }, signal, idleMs);
     if (res.statusCode !== 200) {
-      throw errorFromStatus(parseStatus(await readText(res, MAX_ERROR_BYTES, `WATCH ${path}`, 'truncate')), res.statusCode, `WATCH ${path}`);
+      throw errorFromStatus(parseStatus(await errorText(res)), res.statusCode, `WATCH ${path}`);
     }
     return readEvents(res, path, signal);
   }
@@ -142,29 +146,9 @@ export class KubeConfigTransport implements ApiTransport {
   }
 }
 
-/**
- * The body as text, at most `maxBytes`, never reading on: past the bound a LIST is a KubeApiError
- * ('throw'), an error answer is cut there ('truncate'; it then parses as no Status, the code stays).
- */
-async function readText(res: Dispatcher.ResponseData, maxBytes: number, what: string, overflow: 'throw' | 'truncate'): Promise<string> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  try {
-    for await (const chunk of res.body) {
-      const buf = chunk as Buffer;
-      if (length + buf.length > maxBytes) {
-        if (overflow === 'throw') throw new KubeApiError(`${what}: the answer exceeds ${maxBytes} bytes`);
-        chunks.push(buf.subarray(0, maxBytes - length));
-        length = maxBytes;
-        break;
-      }
-      chunks.push(buf);
-      length += buf.length;
-    }
-  } finally {
-    res.body.destroy();
-  }
-  return Buffer.concat(chunks, length).toString('utf8');
+/** An error answer's text, cut at MAX_ERROR_BYTES (cut, it parses as no Status; the code stays). */
+async function errorText(res: Dispatcher.ResponseData): Promise<string> {
+  return (await readBoundedBody(res.body, MAX_ERROR_BYTES)).bytes.toString('utf8');
 }
 
 function parseStatus(text: string): KubeStatus | undefined {
