@@ -3,10 +3,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DNS_NAME } from './targets.js';
+import { freePort } from './free-port.js';
 
 /** Where Debian installs it. */
 export const BLACKBOX_BINARY = '/usr/bin/prometheus-blackbox-exporter';
@@ -29,16 +29,6 @@ export interface Blackbox {
   pid: number;
   url: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as net.AddressInfo).port;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 /** Starts the exporter with its config in `dir`; resolves once /-/healthy answers. */
