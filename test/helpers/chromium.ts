@@ -2,7 +2,7 @@
 import { chromium, type Browser } from 'playwright-core';
 import { needPrograms, type Guarded } from './need.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = '/usr/bin/chromium';
 
 /** True when Chromium is installed; otherwise skips (fails under CI=true) through need.ts. */
 export function needChromium(t: Guarded): boolean {

@@ -6,12 +6,12 @@ import { committedDashboard, panelQueries, variableQueries, type PanelQuery } fr
 import { promApi, type Series } from './prometheus-stack.js';
 
 /** Queries allowed to be empty in the end-to-end scenario, and why. */
-export const NO_DATA_EXPECTED: Readonly<Record<string, string>> = {
+const NO_DATA_EXPECTED: Readonly<Record<string, string>> = {
   'Current failures C': 'the policy verdict comes from the in-cluster explainer (pathprobe explainer), which the test does not run',
 };
 
 /** Values for Grafana's variables: every template variable as its "All" value. */
-export function allValues(rangeSeconds: number): Record<string, string> {
+function allValues(rangeSeconds: number): Record<string, string> {
   return {
     datasource: 'prometheus', cluster: '.*', from_namespace: '.*', to_namespace: '.*', path: '.*',
     __rate_interval: '1m', __interval: '1s', __range: `${rangeSeconds}s`,

@@ -39,7 +39,7 @@ export interface WebhookReceiver {
 }
 
 /** Largest body accepted; Alertmanager's notifications here are a few KiB. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Starts the receiver on 127.0.0.1 (an ephemeral port); POST /hook takes notifications. */
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
