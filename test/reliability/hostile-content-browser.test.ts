@@ -32,7 +32,7 @@ t.test('hostile answers from real probes show as text on the status page; no scr
   t.ok(text.includes(REMOTE.certName), 'the certificate name echoed by the TLS error shows as text');
   t.ok(text.includes("'onmouseover='window.__pwned=4'"), 'the redirect Location shows as text');
   t.ok(text.includes(CATALOG_TEXT.owner), 'the catalog owner shows as text');
-  // Hover and click everything a hostile attribute could have landed on.
+  // Hover everything a hostile attribute (onmouseover, …) could have landed on.
   for (const el of await page.locator('#paths tbody tr, #matrix a').all()) await el.hover();
   const dom = await page.evaluate(() => ({
     pwned: window.__pwned,
