@@ -21,9 +21,6 @@ import { hashCatalogFiles, watchCatalog, type CatalogWatch } from './catalog-wat
 import { createResultFlow, logStateChanges } from './result-flow.js';
 import { StatusStore } from './status-store.js';
 
-/** A probe's detail when the process (EMFILE) or the system (ENFILE) ran out of descriptors. */
-const OUT_OF_DESCRIPTORS = /\bE[MN]FILE\b/;
-
 /** Options of startAgent. */
 export interface AgentOptions {
   /** Catalog files or directories, loaded as one catalog. */
@@ -115,7 +112,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     maxInFlight,
     probe: (path, signal, deadlineAt) => options.prober(path, { ...options.probeContext, signal, deadlineAt }),
     onResult: (path, outcome, timing) => {
-      if (outcome.result === 'error' && OUT_OF_DESCRIPTORS.test(outcome.detail)) outOfDescriptors();
+      if (outcome.outOfDescriptors) outOfDescriptors();
       recordResult(path, outcome, timing);
     },
     onStart: (_path, timing) => lag.observe(0, Math.max(0, timing.lagMs) / 1000),

@@ -21,6 +21,8 @@ export interface FailureFacts {
 export interface Classification {
   result: ResultClass;
   detail: string;
+  /** The process or system ran out of file descriptors (EMFILE, ENFILE): the agent runs fewer probes at once. */
+  outOfDescriptors?: boolean;
 }
 
 /** How a DNS lookup ended when it found no usable answer. */
@@ -72,9 +74,11 @@ export function classifyFailure(facts: FailureFacts): Classification {
   const found = collectErrorFacts(facts.error);
   const detail = facts.error === undefined ? '' : describeFacts(found);
   const { phase } = facts;
+  const outOfDescriptors = isOutOfDescriptors(found);
   const withDetail = (result: ResultClass, prefix: string): Classification => ({
     result,
     detail: detail === '' ? prefix : `${prefix}: ${detail}`,
+    ...(outOfDescriptors ? { outOfDescriptors } : {}),
   });
 
   if (facts.timedOut) return withDetail(timeoutClassFor(phase), `deadline reached during ${phase}`);
@@ -113,6 +117,13 @@ export function classifyDnsFailure(kind: DnsFailureKind): ResultClass {
     default:
       return 'dns_error';
   }
+}
+
+const OUT_OF_DESCRIPTORS = new Set(['EMFILE', 'ENFILE']);
+
+/** True when the error says the process (EMFILE) or the system (ENFILE) has no file descriptor left. */
+export function isOutOfDescriptors(found: ErrorFacts): boolean {
+  return hasCode(found, OUT_OF_DESCRIPTORS);
 }
 
 function hasCode(found: ErrorFacts, set: ReadonlySet<string>): boolean {

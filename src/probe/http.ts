@@ -43,7 +43,7 @@ interface Prepared {
 
 type HopResult =
   | { ok: true; status: number; location?: string; body?: BoundedBody }
-  | { ok: false; result: ResultClass; detail: string };
+  | { ok: false; result: ResultClass; detail: string; outOfDescriptors?: boolean };
 
 /** Probes an http path. See docs/probers.md for the stages, timeouts and redirect policy. */
 export async function probeHttp(path: PathSpec, ctx: ProbeContext): Promise<ProbeOutcome> {
@@ -71,7 +71,7 @@ export async function probeHttp(path: PathSpec, ctx: ProbeContext): Promise<Prob
       };
       const r = await requestOnce(url, address, prepared, clock, deadline, path.timeoutMs, follow);
       const via = hops.length > 0 ? ` after ${hops.join(', ')}` : '';
-      if (!r.ok) return clock.finish(r.result, `${url.href} via ${address}: ${r.detail}${via}`, { addresses });
+      if (!r.ok) return clock.finish(r.result, `${url.href} via ${address}: ${r.detail}${via}`, { addresses, outOfDescriptors: r.outOfDescriptors });
       const next = follow(r.status, r.location);
       if (next) {
         hops.push(`${r.status} → ${next.href}`);
@@ -190,7 +190,7 @@ async function requestOnce(
     return { ok: true, status: response.statusCode, ...(location ? { location } : {}), ...(body ? { body } : {}) };
   } catch (error) {
     const c = classifyFailure({ error, phase: stage, timedOut: deadline.expired() });
-    return { ok: false, result: c.result, detail: c.detail };
+    return { ok: false, result: c.result, detail: c.detail, outOfDescriptors: c.outOfDescriptors };
   } finally {
     await client.destroy(CLIENT_DONE).catch(() => {});
   }

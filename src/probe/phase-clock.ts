@@ -34,12 +34,13 @@ export class PhaseClock {
   }
 
   /** Stops the clock and builds the outcome. */
-  finish(result: ResultClass, detail: string, extra: Pick<ProbeOutcome, 'status' | 'addresses'> = {}): ProbeOutcome {
+  finish(result: ResultClass, detail: string, extra: Pick<ProbeOutcome, 'status' | 'addresses' | 'outOfDescriptors'> = {}): ProbeOutcome {
     this.stop();
     const total = (performance.now() - this.startedAt) / 1000;
     const outcome: ProbeOutcome = { result, phases: { ...this.phases, total }, durationSeconds: total, detail };
     if (extra.status !== undefined) outcome.status = extra.status;
     if (extra.addresses !== undefined) outcome.addresses = extra.addresses;
+    if (extra.outOfDescriptors) outcome.outOfDescriptors = true;
     return outcome;
   }
 }

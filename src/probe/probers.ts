@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import type { CheckKind, PathSpec } from '../catalog/types.js';
 import { collectErrorFacts, describeFacts } from '../classify/error-facts.js';
+import { isOutOfDescriptors } from '../classify/classify.js';
 import { isResultClass } from '../classify/result-class.js';
 import { probeDns } from './dns.js';
 import { probeHttp } from './http.js';
@@ -16,9 +17,9 @@ export const PROBERS: Record<CheckKind, Prober> = { tcp: probeTcp, http: probeHt
 export const PROBE_GRACE_MS = 250;
 
 /** An `error` outcome `detail`, timed from `started` (performance.now() ms). */
-function failure(started: number, detail: string): ProbeOutcome {
+function failure(started: number, detail: string, outOfDescriptors = false): ProbeOutcome {
   const total = (performance.now() - started) / 1000;
-  return { result: 'error', phases: { total }, durationSeconds: total, detail };
+  return { result: 'error', phases: { total }, durationSeconds: total, detail, ...(outOfDescriptors ? { outOfDescriptors } : {}) };
 }
 
 /** The prober's outcome with `total` and durationSeconds filled and equal (copied only when they are not). */
@@ -52,8 +53,10 @@ export function runProbe(path: PathSpec, ctx: ProbeContext): Promise<ProbeOutcom
       done = true;
       resolve(failure(started, `prober did not return within ${path.timeoutMs} ms + ${PROBE_GRACE_MS} ms grace`));
     }, path.timeoutMs + PROBE_GRACE_MS);
-    const failed = (error: unknown): void =>
-      settle(failure(started, `prober failed unexpectedly: ${describeFacts(collectErrorFacts(error))}`));
+    const failed = (error: unknown): void => {
+      const found = collectErrorFacts(error);
+      settle(failure(started, `prober failed unexpectedly: ${describeFacts(found)}`, isOutOfDescriptors(found)));
+    };
     try {
       Promise.resolve(prober(path, ctx)).then((outcome) => {
         try {

@@ -29,7 +29,7 @@ export async function probeTcp(path: PathSpec, ctx: ProbeContext): Promise<Probe
       socket = await openTcp(address, path.port, deadline.signal);
     } catch (error) {
       const c = classifyFailure({ error, phase: 'connect', timedOut: deadline.expired() });
-      return clock.finish(c.result, `${target}: ${c.detail}`, { addresses: [address] });
+      return clock.finish(c.result, `${target}: ${c.detail}`, { addresses: [address], outOfDescriptors: c.outOfDescriptors });
     }
     clock.stop();
     const lingerError = await closeAndLinger(socket, Math.min(TCP_LINGER_MS, deadline.remaining()));

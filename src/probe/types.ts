@@ -15,6 +15,8 @@ export interface ProbeOutcome {
   status?: number;
   /** tcp/http: the address connected to; dns: the answers (bounded). */
   addresses?: string[];
+  /** The probe failed for want of a file descriptor (EMFILE, ENFILE); never shown, the agent lowers its in-flight cap. */
+  outOfDescriptors?: boolean;
 }
 
 /** Per-probe context: the deadline's signal and the environment the prober may read. */

@@ -96,3 +96,13 @@ t.test('error facts walk causes and aggregates, bounded and cycle-safe', async (
   t.doesNotThrow(() => collectErrorFacts(deep));
   t.ok(describeFacts(collectErrorFacts(new Error('x'.repeat(1000)))).length <= 300);
 });
+
+t.test('running out of file descriptors is flagged from the error code, not from the text', async (t) => {
+  const emfile = Object.assign(new Error('connect EMFILE'), { code: 'EMFILE' });
+  const enfile = new AggregateError([Object.assign(new Error('x'), { code: 'ENFILE' })], 'all failed');
+  t.equal(classifyFailure({ error: emfile, phase: 'connect', timedOut: false }).outOfDescriptors, true, 'EMFILE');
+  t.equal(classifyFailure({ error: enfile, phase: 'connect', timedOut: false }).outOfDescriptors, true, 'ENFILE inside an aggregate');
+  const refused = Object.assign(new Error('EMFILE in a message only'), { code: 'ECONNREFUSED' });
+  t.notOk(classifyFailure({ error: refused, phase: 'connect', timedOut: false }).outOfDescriptors, 'a message naming EMFILE is not the code');
+  t.equal(classifyFailure({ error: emfile, phase: 'connect', timedOut: false }).result, 'error', 'the class is unchanged');
+});

@@ -57,6 +57,8 @@ t.test(`with ${FD_LIMIT} descriptors, ${HUNG_PATHS} hanging paths classify or sk
   t.ok(emfile, 'some probe failed for want of a descriptor');
   t.equal(emfile?.result, 'error', 'EMFILE is classified as `error` (src/classify: anything else)');
   t.match(String(emfile?.detail), /EMFILE/, 'with the code in the detail, never in a label');
+  t.ok(await until('the in-flight cap lowered', () => agent.lines().some((l) => String(l.msg).startsWith('out of file descriptors')), 5000).catch(() => false),
+    'the agent ran fewer probes at once (warning logged): the outcome carried the EMFILE code');
 
   // Give it a few more intervals of starvation; it must still be alive and answer eventually.
   await sleep(3000);
