@@ -4,6 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Test } from 'tap';
+import { unmet } from './need.js';
 
 export interface TestCerts {
   dir: string;
@@ -22,6 +24,13 @@ export function hasOpenssl(): boolean {
   } catch {
     return false;
   }
+}
+
+/** True when openssl is installed; otherwise skips (fails under CI=true) through need.ts. */
+export function needOpenssl(t: Test, why: string): boolean {
+  if (hasOpenssl()) return true;
+  unmet(t, `openssl is needed ${why}`);
+  return false;
 }
 
 /** Creates the CA and the server certificate in a temp dir. */

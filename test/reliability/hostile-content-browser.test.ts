@@ -3,8 +3,7 @@
 // test/server/status-page-browser.test.ts holds the same for hand-made status fixtures.
 import t from 'tap';
 import { launchChromium, needChromium } from '../helpers/chromium.js';
-import { hasOpenssl } from '../helpers/tls-cert.js';
-import { unmet } from '../helpers/need.js';
+import { needOpenssl } from '../helpers/tls-cert.js';
 import { CATALOG_TEXT, REMOTE, startHostileContentAgent } from './hostile-content.js';
 
 // Browser globals used inside page.evaluate() callbacks (the project compiles without the DOM lib).
@@ -13,7 +12,7 @@ declare const document: { scripts: unknown[]; images: unknown[]; querySelectorAl
 
 t.test('hostile answers from real probes show as text on the status page; no script runs', async (t) => {
   if (!needChromium(t)) return;
-  if (!hasOpenssl()) return void unmet(t, 'openssl is needed for the certificate target');
+  if (!needOpenssl(t, 'for the certificate target')) return;
   const h = await startHostileContentAgent();
   t.teardown(() => h.close());
   const browser = await launchChromium(t);

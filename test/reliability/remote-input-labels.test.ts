@@ -8,8 +8,7 @@ import { RESULT_CLASSES } from '../../src/classify/result-class.js';
 import { pathInfoLabels } from '../../src/metrics/path-series.js';
 import { PHASES } from '../../src/probe/phases.js';
 import { VERSION } from '../../src/version.js';
-import { hasOpenssl } from '../helpers/tls-cert.js';
-import { unmet } from '../helpers/need.js';
+import { needOpenssl } from '../helpers/tls-cert.js';
 import { parseSamples } from '../helpers/prom-text.js';
 import { until } from '../helpers/until.js';
 import { REMOTE, REMOTE_MARKERS, startHostileContentAgent } from './hostile-content.js';
@@ -18,7 +17,7 @@ import { REMOTE, REMOTE_MARKERS, startHostileContentAgent } from './hostile-cont
 const NUMERIC = new Set(['le', 'quantile']);
 
 t.test('after hostile answers, every pathprobe_ label value comes from the catalog or a closed set', async (t) => {
-  if (!hasOpenssl()) return void unmet(t, 'openssl is needed for the certificate target');
+  if (!needOpenssl(t, 'for the certificate target')) return;
   const h = await startHostileContentAgent();
   t.teardown(() => h.close());
   const details = h.paths.map((n) => h.agent.status.get(n)?.last?.outcome.detail ?? '');
