@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import t from 'tap';
 import type { PathSpec } from '../../src/catalog/types.js';
 import type { ProbeOutcome } from '../../src/probe/types.js';
@@ -281,6 +283,31 @@ t.test('a settled run\'s deadline costs no wake-up; unsettled ones still abort o
   t.equal(rec.results.length, rec.starts.length);
   // One timer per start; before, every run's deadline woke the scheduler once more.
   t.ok(clock.fired <= rec.starts.length + 1, `${clock.fired} timer callbacks for ${rec.starts.length} runs`);
+  await stopOn(clock, scheduler);
+});
+
+t.test('a settled run is not held until its deadline (it would outlive the young generation)', async (t) => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const clock = new ManualClock();
+  let timingRef: WeakRef<RunTiming> | undefined;
+  const scheduler = new Scheduler({
+    clock,
+    probe: async () => ok(0),
+    onResult: (p, _outcome, timing) => {
+      if (p.name === 'quick') timingRef = new WeakRef(timing);
+    },
+  });
+  // 'often' keeps a start event ahead of quick's deadline in the heap, so that deadline is not
+  // at the head (a settled run's deadline at the head is dropped at once).
+  scheduler.update([makePath('quick', { intervalMs: 1000, timeoutMs: 900 }), makePath('often', { intervalMs: 50, timeoutMs: 40 })]);
+  for (let i = 0; i < 1000 && timingRef === undefined; i++) await clock.advance(1);
+  t.ok(timingRef, 'the first run finished');
+  // Its deadline is ~900 ms of clock time away and the clock stands still: only the heap's
+  // deadline event could hold the run (and its timing) now.
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  t.equal(timingRef?.deref(), undefined, 'the settled run and its timing were collected before its deadline');
   await stopOn(clock, scheduler);
 });
 
