@@ -75,3 +75,40 @@ t.test('setCatalog keeps results by name, drops removed paths, keeps order', asy
   t.same(changes.map((x) => [x.status.spec.name, x.from, x.to]), [['a', 'up', 'down']], 'judged again against the new expect');
   t.same(store.record(b, outcome('ok'), 3), [], 'a removed path is ignored');
 });
+
+t.test('the last outcome is the store\'s own copy, updated in place, equal to what the prober returned', async (t) => {
+  const store = new StatusStore();
+  const a = makePath('a');
+  store.setCatalog([a], 0);
+  const first: ProbeOutcome = {
+    result: 'ok', phases: { resolve: 0.001, connect: 0.002, processing: 0.05, transfer: 0.001, total: 0.054 },
+    durationSeconds: 0.054, detail: 'http://svc/: status 200', status: 200, addresses: ['10.0.0.1'],
+  };
+  store.record(a, first, 1);
+  const kept = store.get('a')!.last!.outcome;
+  t.not(kept, first, 'not the prober\'s object (which would be held for a whole interval)');
+  t.not(kept.phases, first.phases);
+  t.not(kept.addresses, first.addresses);
+  t.same(JSON.parse(JSON.stringify(kept)), first);
+
+  // Fewer phases, no status, other addresses, out of descriptors: nothing of the first is left.
+  const second: ProbeOutcome = {
+    result: 'error', phases: { connect: 0.0001, total: 0.0001 }, durationSeconds: 0.0001,
+    detail: 'EMFILE', addresses: ['10.0.0.2'], outOfDescriptors: true,
+  };
+  store.record(a, second, 2);
+  t.equal(store.get('a')!.last!.outcome, kept, 'the same object, updated');
+  t.same(JSON.parse(JSON.stringify(kept)), second);
+  t.same(Object.keys(kept.phases).sort(), ['connect', 'total']);
+  t.equal(kept.status, undefined);
+
+  // Same phase names: the phases object is updated in place; equal addresses are kept.
+  const phases = kept.phases;
+  const addresses = kept.addresses;
+  store.record(a, { ...second, phases: { connect: 0.0003, total: 0.0004 }, durationSeconds: 0.0004, addresses: ['10.0.0.2'], outOfDescriptors: undefined }, 3);
+  t.equal(kept.phases, phases);
+  t.same(kept.phases, { connect: 0.0003, total: 0.0004 });
+  t.equal(kept.addresses, addresses);
+  t.equal(kept.outOfDescriptors, undefined);
+  t.equal(store.get('a')!.history.length, 3);
+});
