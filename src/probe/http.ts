@@ -24,8 +24,6 @@ export const HTTP_DEFAULTS: HttpOptions = {
 };
 /** Largest response head accepted (undici maxHeaderSize); larger is an `error`. */
 export const MAX_RESPONSE_HEADER_BYTES = 16 * 1024;
-/** Undici's own timers stay behind our deadline, only a backstop. */
-const UNDICI_BACKSTOP_MS = 1000;
 /**
  * Passed to every per-probe Client's destroy(): without an argument undici builds a fresh
  * ClientDestroyedError, stack trace included, on every probe (~10 % of the http prober's JS time in
@@ -69,7 +67,7 @@ export async function probeHttp(path: PathSpec, ctx: ProbeContext): Promise<Prob
         const decision = decideRedirect(url, status, location);
         return 'follow' in decision ? decision.follow : undefined;
       };
-      const r = await requestOnce(url, address, prepared, clock, deadline, path.timeoutMs, follow);
+      const r = await requestOnce(url, address, prepared, clock, deadline, follow);
       const via = hops.length > 0 ? ` after ${hops.join(', ')}` : '';
       if (!r.ok) return clock.finish(r.result, `${url.href} via ${address}: ${r.detail}${via}`, { addresses, outOfDescriptors: r.outOfDescriptors });
       const next = follow(r.status, r.location);
@@ -131,7 +129,7 @@ async function prepareUncached(path: PathSpec): Promise<Prepared | string> {
 
 /** One request on a fresh connection to `address`; `follow` says whether the body is skipped for a redirect. */
 async function requestOnce(
-  url: URL, address: string, prepared: Prepared, clock: PhaseClock, deadline: Deadline, timeoutMs: number,
+  url: URL, address: string, prepared: Prepared, clock: PhaseClock, deadline: Deadline,
   follow: (status: number, location?: string) => URL | undefined,
 ): Promise<HopResult> {
   const { http } = prepared;
@@ -163,8 +161,14 @@ async function requestOnce(
   const client = new Client(url.origin, {
     connect,
     maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
-    headersTimeout: timeoutMs + UNDICI_BACKSTOP_MS,
-    bodyTimeout: timeoutMs + UNDICI_BACKSTOP_MS,
+    // No undici timers: the deadline's signal aborts the connect, the request and the body read,
+    // and runProbe's guard bounds the probe if anything ignored it. As a backstop (the deadline
+    // plus 1 s) they were undici's "fast timers", each holding the HTTP parser through a WeakRef
+    // in a list swept twice a second; the young-generation collector keeps a WeakRef's target
+    // alive, so every http probe's parser, socket and Client outlived two collections and was
+    // promoted to the old generation, where it died: most of what was promoted at 10,000 paths.
+    headersTimeout: 0,
+    bodyTimeout: 0,
     pipelining: 1,
     // The connection is never reused, so how long it may idle does not matter. With undici's default
     // (2 s) a server announcing `Keep-Alive: timeout=1` made undici close the socket itself with a
