@@ -155,6 +155,13 @@ async function requestOnce(
       .then((socket) => {
         clock.enter('processing');
         stage = 'response';
+        // Processing ends at the response's first bytes (blackbox_exporter's "processing" too),
+        // not when undici has parsed the head and our await resumed: under load that hand-off
+        // waited behind other probes' callbacks and added milliseconds to the server's time.
+        // No byte arrives before the request is sent; a redirect hop starts a new connection.
+        socket.once('readable', () => {
+          if (clock.running === 'processing') clock.enter('transfer');
+        });
         callback(null, socket);
       }, (error: Error) => callback(error, null));
   };
@@ -184,7 +191,7 @@ async function requestOnce(
       headers: { 'user-agent': `pathprobe/${VERSION}`, ...http.headers },
       signal: deadline.signal,
     });
-    clock.enter('transfer');
+    if (clock.running !== 'transfer') clock.enter('transfer');
     stage = 'body';
     const location = headerValue(response.headers.location);
     let body: BoundedBody | undefined;

@@ -117,6 +117,27 @@ t.test('slow body: the transfer phase measures it', async (t) => {
   t.equal(slow.result, 'http_timeout', 'deadline during the body');
 });
 
+t.test('processing ends at the first response byte, not when the head is complete', async (t) => {
+  // A raw server: after 100 ms the status line, then the rest of the head 300 ms later.
+  const server = (await import('node:net')).createServer((socket) => {
+    socket.on('error', () => {});
+    socket.once('data', () => {
+      setTimeout(() => {
+        socket.write('HTTP/1.1 200 OK\r\n');
+        setTimeout(() => socket.end('content-length: 2\r\nconnection: close\r\n\r\nok'), 300);
+      }, 100);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => new Promise((r) => server.close(r)));
+  const out = await probeHttp(httpPath(`http://svc.test:${(server.address() as net.AddressInfo).port}/`), ctx());
+  t.equal(out.result, 'ok', out.detail);
+  const processing = out.phases.processing ?? 0;
+  const transfer = out.phases.transfer ?? 0;
+  t.ok(processing >= 0.09 && processing < 0.3, `processing ${processing}s: up to the status line (100 ms), not the whole head (400 ms)`);
+  t.ok(transfer >= 0.28, `transfer ${transfer}s: the rest of the head and the body`);
+});
+
 t.test('endless body: read at most maxBodyBytes, then stop and close', async (t) => {
   let sent = 0;
   let closed = false;
