@@ -49,12 +49,14 @@ async function main(): Promise<void> {
       startedAt,
       finishedAt: new Date().toISOString(),
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', node: process.version, loadAverage1m: { start: loadAtStart, end: loadavg()[0]! } },
+      slowTargetScheduling: targets.slowScheduling,
       sizes,
       figures: rows,
       sections: { cpu: cpu ?? null, scale: scale ?? null, netpol: netpol ?? null },
     };
     process.stdout.write(`${renderTable(rows)}\n`);
     log(`${result.machine.cpus} CPUs, 1-minute load average ${loadAtStart.toFixed(2)} at start, ${result.machine.loadAverage1m.end.toFixed(2)} at the end`);
+    if (scale) log(`the 50 ms target ran at ${targets.slowScheduling} priority`);
     writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
     log(`wrote ${values.out}`);
   } finally {
