@@ -170,10 +170,8 @@ async function requestOnce(
     maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
     // No undici timers: the deadline's signal aborts the connect, the request and the body read,
     // and runProbe's guard bounds the probe if anything ignored it. As a backstop (the deadline
-    // plus 1 s) they were undici's "fast timers", each holding the HTTP parser through a WeakRef
-    // in a list swept twice a second; the young-generation collector keeps a WeakRef's target
-    // alive, so every http probe's parser, socket and Client outlived two collections and was
-    // promoted to the old generation, where it died: most of what was promoted at 10,000 paths.
+    // plus 1 s) they were two more timers per probe, undici "fast timers" that hold the HTTP parser
+    // (and through it the socket and Client) by a WeakRef in a list swept twice a second.
     headersTimeout: 0,
     bodyTimeout: 0,
     pipelining: 1,
