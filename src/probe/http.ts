@@ -1,9 +1,10 @@
-// The http check: undici Client + request() (not fetch, which hides the OS error) with our own
-// connect function, so the prober dials the resolved address itself, times connect and TLS, and
-// knows which stage a failure or the deadline hit. Host header and SNI carry the URL's host.
+// The http check: node:http's request over a connection the prober dials itself (createConnection),
+// so it connects to the resolved address, times connect and TLS, and knows which stage a failure
+// or the deadline hit. Host header and SNI carry the URL's host.
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { Client, errors as undiciErrors, type buildConnector } from 'undici';
+import nodeHttp, { type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { HttpOptions, PathSpec } from '../catalog/types.js';
 import { classifyFailure, type ProbeStage } from '../classify/classify.js';
 import type { ResultClass } from '../classify/result-class.js';
@@ -22,15 +23,8 @@ export const HTTP_DEFAULTS: HttpOptions = {
   method: 'GET', expectStatus: [], maxBodyBytes: 64 * 1024, followRedirects: 0, headers: {},
   tls: { insecureSkipVerify: false },
 };
-/** Largest response head accepted (undici maxHeaderSize); larger is an `error`. */
+/** Largest response head accepted (node:http maxHeaderSize); larger is an `error`. */
 export const MAX_RESPONSE_HEADER_BYTES = 16 * 1024;
-/**
- * Passed to every per-probe Client's destroy(): without an argument undici builds a fresh
- * ClientDestroyedError, stack trace included, on every probe (~10 % of the http prober's JS time in
- * the CPU profile). Same class and code as undici's own, so its handling is unchanged; nothing
- * mutates it, and by then no request of ours is pending.
- */
-const CLIENT_DONE = new undiciErrors.ClientDestroyedError();
 
 interface Prepared {
   url: URL;
@@ -127,8 +121,19 @@ async function prepareUncached(path: PathSpec): Promise<Prepared | string> {
   return prepared;
 }
 
-/** One request on a fresh connection to `address`; `follow` says whether the body is skipped for a redirect. */
-async function requestOnce(
+/**
+ * One request on a fresh connection to `address`, with node:http over a socket this prober dialled
+ * (`createConnection`, no Agent: never pooled, `Connection: close`); `follow` says whether the body
+ * is skipped for a redirect.
+ *
+ * node:http, not undici, for the exchange: with a Client per probe (the connection must never be
+ * reused, see docs/probers.md) every http probe's socket, parser and Client outlived the young
+ * generation's collections and were promoted to the old one, ~7.7 KB a probe (6 MB/s at 1,000
+ * probes a second, scavenges of 5 ms; `--trace-gc-nvp` on a loop of bare undici requests, with
+ * or without destroy(), request() or dispatch()); node:http's request on the same loop promotes
+ * nothing and its scavenges take 0.6 ms (docs/performance.md).
+ */
+function requestOnce(
   url: URL, address: string, prepared: Prepared, clock: PhaseClock, deadline: Deadline,
   follow: (status: number, location?: string) => URL | undefined,
 ): Promise<HopResult> {
@@ -136,73 +141,86 @@ async function requestOnce(
   const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   let stage: ProbeStage = 'connect';
-  const connect: buildConnector.connector = (_opts, callback) => {
-    clock.enter('connect');
-    stage = 'connect';
-    openTcp(address, port, deadline.signal)
-      .then(async (socket) => {
-        if (url.protocol !== 'https:') return socket;
-        clock.enter('tls');
-        stage = 'tls';
-        const servername = http.tls.serverName ?? (isIP(hostname) ? undefined : hostname);
-        return upgradeTls(socket, {
-          host: isIP(hostname) ? hostname : address,
-          ...(servername ? { servername } : {}),
-          ...(prepared.ca ? { ca: prepared.ca } : {}),
-          rejectUnauthorized: !http.tls.insecureSkipVerify,
-        }, deadline.signal);
-      })
-      .then((socket) => {
-        clock.enter('processing');
-        stage = 'response';
-        // Processing ends at the response's first bytes (blackbox_exporter's "processing" too),
-        // not when undici has parsed the head and our await resumed: under load that hand-off
-        // waited behind other probes' callbacks and added milliseconds to the server's time.
-        // No byte arrives before the request is sent; a redirect hop starts a new connection.
-        socket.once('readable', () => {
-          if (clock.running === 'processing') clock.enter('transfer');
-        });
-        callback(null, socket);
-      }, (error: Error) => callback(error, null));
-  };
-  const client = new Client(url.origin, {
-    connect,
-    maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
-    // No undici timers: the deadline's signal aborts the connect, the request and the body read,
-    // and runProbe's guard bounds the probe if anything ignored it. As a backstop (the deadline
-    // plus 1 s) they were two more timers per probe, undici "fast timers" that hold the HTTP parser
-    // (and through it the socket and Client) by a WeakRef in a list swept twice a second.
-    headersTimeout: 0,
-    bodyTimeout: 0,
-    pipelining: 1,
-    // The connection is never reused, so how long it may idle does not matter. With undici's default
-    // (2 s) a server announcing `Keep-Alive: timeout=1` made undici close the socket itself with a
-    // new InformationalError, stack trace included, on every probe (~8 % of an http probe's CPU).
-    // The socket is destroyed with the Client right after the exchange either way.
-    keepAliveTimeoutThreshold: 0,
-  });
-  try {
-    const response = await client.request({
-      path: `${url.pathname}${url.search}`,
+  let socket: Duplex | undefined;
+  return new Promise<HopResult>((resolve) => {
+    let settled = false;
+    const done = (result: HopResult): void => {
+      if (settled) return;
+      settled = true;
+      deadline.signal.removeEventListener('abort', onDeadline);
+      request.destroy();
+      socket?.destroy();
+      resolve(result);
+    };
+    const fail = (error: unknown): void => {
+      const c = classifyFailure({ error, phase: stage, timedOut: deadline.expired() });
+      done({ ok: false, result: c.result, detail: c.detail, outOfDescriptors: c.outOfDescriptors });
+    };
+    // The deadline is followed here rather than through request's `signal` option, whose listener
+    // node:http removes only once the stream has closed, after the probe returned: the caller's
+    // signal must be left clean (the scheduler reuses it).
+    const onDeadline = (): void => fail(deadline.signal.reason);
+    deadline.signal.addEventListener('abort', onDeadline, { once: true });
+    const createConnection = (_options: unknown, created: (error: Error | null, socket?: Duplex) => void): undefined => {
+      clock.enter('connect');
+      stage = 'connect';
+      openTcp(address, port, deadline.signal)
+        .then(async (tcp): Promise<Duplex> => {
+          if (url.protocol !== 'https:') return tcp;
+          clock.enter('tls');
+          stage = 'tls';
+          const servername = http.tls.serverName ?? (isIP(hostname) ? undefined : hostname);
+          return upgradeTls(tcp, {
+            host: isIP(hostname) ? hostname : address,
+            ...(servername ? { servername } : {}),
+            ...(prepared.ca ? { ca: prepared.ca } : {}),
+            rejectUnauthorized: !http.tls.insecureSkipVerify,
+          }, deadline.signal);
+        })
+        .then((connected) => {
+          socket = connected;
+          if (settled) return void connected.destroy();
+          clock.enter('processing');
+          stage = 'response';
+          created(null, connected);
+        }, (error: Error) => created(error));
+      return undefined;
+    };
+    const request = nodeHttp.request({
       method: http.method,
+      path: `${url.pathname}${url.search}`,
       // No Accept-Encoding: the body is never decompressed, so it stays bounded.
-      headers: { 'user-agent': `pathprobe/${VERSION}`, ...http.headers },
-      signal: deadline.signal,
+      headers: { host: url.host, 'user-agent': `pathprobe/${VERSION}`, ...http.headers },
+      createConnection: createConnection as never,
+      maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
     });
-    if (clock.running !== 'transfer') clock.enter('transfer');
-    stage = 'body';
-    const location = headerValue(response.headers.location);
-    let body: BoundedBody | undefined;
-    if (follow(response.statusCode, location)) response.body.on('error', () => {}).destroy();
-    else body = await readBoundedBody(response.body, http.maxBodyBytes);
-    clock.stop();
-    return { ok: true, status: response.statusCode, ...(location ? { location } : {}), ...(body ? { body } : {}) };
-  } catch (error) {
-    const c = classifyFailure({ error, phase: stage, timedOut: deadline.expired() });
-    return { ok: false, result: c.result, detail: c.detail, outOfDescriptors: c.outOfDescriptors };
-  } finally {
-    await client.destroy(CLIENT_DONE).catch(() => {});
-  }
+    request.on('error', fail);
+    // Processing ends at the response's first bytes (blackbox_exporter's "processing" too), not
+    // when the head is parsed and our callback ran: under load that hand-off waited behind other
+    // probes' callbacks. 'socket' comes after node:http attached its own reader, so this listener
+    // takes nothing from it; no byte arrives before the request is sent.
+    request.on('socket', (s: Duplex) => {
+      s.once('data', () => {
+        if (clock.running === 'processing') clock.enter('transfer');
+      });
+    });
+    request.on('response', (response: IncomingMessage) => {
+      if (clock.running !== 'transfer') clock.enter('transfer');
+      stage = 'body';
+      const status = response.statusCode ?? 0;
+      const location = headerValue(response.headers.location);
+      const head = { ok: true as const, status, ...(location ? { location } : {}) };
+      if (follow(status, location)) {
+        clock.stop();
+        return done(head);
+      }
+      readBoundedBody(response, http.maxBodyBytes).then((body) => {
+        clock.stop();
+        done({ ...head, body });
+      }, fail);
+    });
+    request.end();
+  });
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
