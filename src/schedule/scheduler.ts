@@ -70,7 +70,7 @@ class Entry {
   /** The controller of the last run, reused by the next when nothing is attached to it. */
   controller: AbortController | undefined = undefined;
   /** This entry's deadline event: one object for the entry's life, pushed once per run. */
-  readonly deadline: Deadline = new Deadline(this);
+  readonly deadlineEvent: DeadlineEvent = new DeadlineEvent(this);
   constructor(public path: PathSpec, readonly fingerprint: string) {}
 }
 
@@ -81,7 +81,7 @@ class Entry {
  * promoted to the old one, where it died: ~2,000 runs, their timings and promises, carried to the
  * next major collection at 10,000 paths. A run is now held only while in flight.
  */
-class Deadline {
+class DeadlineEvent {
   constructor(readonly entry: Entry) {}
 }
 
@@ -95,20 +95,20 @@ class Run {
     readonly path: PathSpec,
     readonly controller: AbortController,
     readonly timing: RunTiming,
-    /** Monotonic ms at which the run is aborted: its Deadline event's key. */
+    /** Monotonic ms at which the run is aborted: its DeadlineEvent's key. */
     readonly deadlineAt: number,
   ) {}
 }
 
 /** The run a deadline event keyed `at` is for, when it is still in flight. */
-function runDueAt(event: Deadline, at: number): Run | undefined {
+function runDueAt(event: DeadlineEvent, at: number): Run | undefined {
   const run = event.entry.run;
   return run !== undefined && !run.settled && run.deadlineAt === at ? run : undefined;
 }
 
 /** A heap event that no longer does anything: a settled run's deadline, an inactive entry's start. */
-function isStale(event: Entry | Deadline, at: number): boolean {
-  return event instanceof Deadline ? runDueAt(event, at) === undefined : !event.active;
+function isStale(event: Entry | DeadlineEvent, at: number): boolean {
+  return event instanceof DeadlineEvent ? runDueAt(event, at) === undefined : !event.active;
 }
 
 /** Most planned starts handled in one turn of the event loop; a larger burst continues on the next. */
@@ -137,7 +137,7 @@ export class Scheduler {
   private cap: number;
   private lastPressureAt = -Infinity;
   private lastGrowAt = -Infinity;
-  private readonly heap = new MinHeap<Entry | Deadline>();
+  private readonly heap = new MinHeap<Entry | DeadlineEvent>();
   private entries = new Map<string, Entry>();
   private readonly inFlight = new Set<Run>();
   /** True on the system clock, whose now() is performance.now(): deadlines are passed to the probe. */
@@ -295,7 +295,7 @@ export class Scheduler {
     let starts = 0;
     for (let at = this.heap.peekKey(); at !== undefined && at <= now; at = this.heap.peekKey()) {
       const event = this.heap.pop()!;
-      if (event instanceof Deadline) {
+      if (event instanceof DeadlineEvent) {
         const run = runDueAt(event, at);
         if (run !== undefined) run.controller.abort(deadlineError(run.path.timeoutMs));
       } else {
@@ -348,7 +348,7 @@ export class Scheduler {
         this.hookFailed(error, path);
       }
     }
-    this.heap.push(deadlineAt, entry.deadline);
+    this.heap.push(deadlineAt, entry.deadlineEvent);
     let pending: Promise<ProbeOutcome>;
     try {
       pending = this.options.probe(path, controller.signal, this.realTime ? deadlineAt : undefined);
@@ -381,7 +381,7 @@ export class Scheduler {
     if (run.entry.run === run) run.entry.run = undefined;
     this.inFlightChanged(run.path);
     // The timer may be armed for this run's deadline (few paths): re-arm for the next real event.
-    if (this.heap.peek() === run.entry.deadline) this.arm();
+    if (this.heap.peek() === run.entry.deadlineEvent) this.arm();
     if (run.dropped || !run.entry.active) return;
     try {
       this.options.onResult(run.path, outcome, run.timing);
