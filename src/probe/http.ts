@@ -3,7 +3,7 @@
 // or the deadline hit. Host header and SNI carry the URL's host.
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import nodeHttp, { type IncomingMessage } from 'node:http';
+import nodeHttp, { type ClientRequestArgs, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { HttpOptions, PathSpec } from '../catalog/types.js';
 import { classifyFailure, type ProbeStage } from '../classify/classify.js';
@@ -25,6 +25,8 @@ export const HTTP_DEFAULTS: HttpOptions = {
 };
 /** Largest response head accepted (node:http maxHeaderSize); larger is an `error`. */
 export const MAX_RESPONSE_HEADER_BYTES = 16 * 1024;
+/** Sent on every request (built once, not per probe). */
+const USER_AGENT = `pathprobe/${VERSION}`;
 
 interface Prepared {
   url: URL;
@@ -161,7 +163,7 @@ function requestOnce(
     // signal must be left clean (the scheduler reuses it).
     const onDeadline = (): void => fail(deadline.signal.reason);
     deadline.signal.addEventListener('abort', onDeadline, { once: true });
-    const createConnection = (_options: unknown, created: (error: Error | null, socket?: Duplex) => void): undefined => {
+    const createConnection: NonNullable<ClientRequestArgs['createConnection']> = (_options, created) => {
       clock.enter('connect');
       stage = 'connect';
       openTcp(address, port, deadline.signal)
@@ -183,15 +185,15 @@ function requestOnce(
           clock.enter('processing');
           stage = 'response';
           created(null, connected);
-        }, (error: Error) => created(error));
+        }, (error: Error) => created(error, undefined as never)); // node:http reads no socket with an error
       return undefined;
     };
     const request = nodeHttp.request({
       method: http.method,
       path: `${url.pathname}${url.search}`,
       // No Accept-Encoding: the body is never decompressed, so it stays bounded.
-      headers: { host: url.host, 'user-agent': `pathprobe/${VERSION}`, ...http.headers },
-      createConnection: createConnection as never,
+      headers: { host: url.host, 'user-agent': USER_AGENT, ...http.headers },
+      createConnection,
       maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
     });
     request.on('error', fail);
