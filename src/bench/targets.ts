@@ -45,8 +45,9 @@ async function startTargetProcess(mode: 'load' | 'slow'): Promise<{ pid: number;
 /**
  * Puts the 50 ms target's threads in the real-time class (SCHED_FIFO, via util-linux's chrt), so
  * that its answer leaves at 50 ms however busy the 2 CPUs are with the agent under load: at normal
- * priority the target itself waited for a CPU, and that wait counted as the agent's error (the
- * processing-phase error p99 was 12–21 ms with it, 6–9 ms without it, same code, same machine).
+ * priority the target itself waited for a CPU, and that wait counted as the agent's error
+ * (processing-phase error p99 11.8–21.1 ms in three runs at normal priority, 6.5–9.1 ms in three
+ * real-time ones, on 2026-12-03; docs/performance.md lists which agent code each run had).
  * The target's work is bounded (a 3 ms spin per request, 20 requests a second). Needs root or
  * CAP_SYS_NICE; otherwise the target runs as it is and the bench says so.
  */
