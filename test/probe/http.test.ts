@@ -1,6 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import type net from 'node:net';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
@@ -119,7 +119,7 @@ t.test('slow body: the transfer phase measures it', async (t) => {
 
 t.test('processing ends at the first response byte, not when the head is complete', async (t) => {
   // A raw server: after 100 ms the status line, then the rest of the head 300 ms later.
-  const server = (await import('node:net')).createServer((socket) => {
+  const server = net.createServer((socket) => {
     socket.on('error', () => {});
     socket.once('data', () => {
       setTimeout(() => {

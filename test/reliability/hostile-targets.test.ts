@@ -46,7 +46,7 @@ const TARGETS: Target[] = [
   { name: 'huge Content-Length, then a stall', server: 'hugeContentLength', path: http(), expect: 'http_timeout', detail: /deadline reached during body/ },
   { name: 'huge Content-Length, streamed', server: 'hugeContentLengthStreaming', path: http(), expect: 'ok', detail: /65536 body bytes, stopped at maxBodyBytes/ },
   { name: 'slowloris headers', server: 'slowlorisHeaders', path: http(), expect: 'http_timeout', detail: /deadline reached during response/ },
-  { name: 'endless headers', server: 'endlessHeaders', path: http(), expect: 'error', detail: /HPE_HEADER_OVERFLOW|Header overflow/ },
+  { name: 'endless headers', server: 'endlessHeaders', path: http(), expect: 'error', detail: /HPE_HEADER_OVERFLOW/ },
   { name: 'redirect loop (followRedirects 10)', server: 'redirectLoop', path: http({ followRedirects: 10 }), expect: 'http_status', detail: /^[^]*status 302(?:[^→]*→){10}[^→]*$/ },
   { name: 'gzip bomb (10 MiB of zeroes as ~10 KiB)', server: 'gzipBomb', path: http({ bodyMatch: '^\\x1f' }), expect: 'ok', detail: /status 200 \(\d{4,5} body bytes\)/ },
   { name: 'catastrophic bodyMatch on a hostile body', server: 'redosBody', path: http({ bodyMatch: '^(a+)+$' }), expect: 'http_status', detail: /does not match/ },
