@@ -13,11 +13,12 @@ import { PathSeries } from '../metrics/path-series.js';
 import type { ProbeContext, Prober } from '../probe/types.js';
 import type { Clock } from '../schedule/clock.js';
 import { defaultMaxInFlight } from '../schedule/in-flight-cap.js';
-import { Scheduler, type UpdateSummary } from '../schedule/scheduler.js';
+import type { UpdateSummary } from '../schedule/scheduler.js';
 import { buildApp } from '../server/app.js';
 import { listen, type Listening } from '../server/listen.js';
 import { VERSION } from '../version.js';
 import { hashCatalogFiles, watchCatalog, type CatalogWatch } from './catalog-watcher.js';
+import { LocalEngine, ThreadEngine, type EngineHooks, type ProbeEngine } from './probe-engine.js';
 import { createResultFlow, logStateChanges } from './result-flow.js';
 import { StatusStore } from './status-store.js';
 
@@ -36,11 +37,15 @@ export interface AgentOptions {
   selectPaths?: (catalog: Catalog, source: string) => PathSpec[];
   /** Formats a located catalog problem as `file:line:col: message` (default the loader's). */
   formatProblem?: (problem: CatalogProblem) => string;
-  /** Runs one probe (never rejects). */
-  prober: Prober;
+  /**
+   * Runs one probe (never rejects), on the agent's thread. Absent: the built-in probers run with
+   * the scheduler on a probe thread of their own (agent/probe-engine.ts), the way `pathprobe run` runs.
+   */
+  prober?: Prober;
   /** resolv.conf / hosts overrides handed to every probe. */
-  probeContext?: Omit<ProbeContext, 'signal'>;
+  probeContext?: Omit<ProbeContext, 'signal' | 'deadlineAt'>;
   version?: string;
+  /** The scheduler's clock; given, the scheduler runs on the agent's thread (a clock cannot cross threads). */
   clock?: Clock;
   /** Epoch ms for timestamps (default Date.now). */
   now?: () => number;
@@ -62,7 +67,8 @@ export interface Agent {
   status: StatusStore;
   registry: Registry;
   metrics: AgentMetrics;
-  scheduler: Scheduler;
+  /** The scheduler: on a probe thread, or on this one (LocalEngine) when a prober or clock was given. */
+  engine: ProbeEngine;
   app: FastifyInstance;
   /** Loads the catalog files again when their content changed. */
   reload(): Promise<ReloadOutcome>;
@@ -97,32 +103,29 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const maxInFlight = options.maxInFlight ?? defaultMaxInFlight();
   // One observation per run: written in place (histogram-slots.ts), not through observe()'s per-call objects.
   const lag = new HistogramSlots(metrics.schedulerLagSeconds, () => ({}));
-  // Out of file descriptors: keep some free for the server and catalog reads (see Scheduler.pressure).
+  // Out of file descriptors: the engine lowered its cap to keep some free for the server and catalog reads.
   let warnedAt = -Infinity;
-  const outOfDescriptors = () => {
-    const before = scheduler.inFlightCap;
-    scheduler.pressure();
-    if (scheduler.inFlightCap < before && now() - warnedAt > 10_000) {
-      warnedAt = now();
-      logger.warn({ maxInFlight: scheduler.inFlightCap }, 'out of file descriptors (EMFILE): fewer probes run at once until it passes');
-    }
-  };
-  const scheduler: Scheduler = new Scheduler({
-    ...(options.clock ? { clock: options.clock } : {}),
-    maxInFlight,
-    probe: (path, signal, deadlineAt) => options.prober(path, { ...options.probeContext, signal, deadlineAt }),
-    onResult: (path, outcome, timing) => {
-      if (outcome.outOfDescriptors) outOfDescriptors();
-      recordResult(path, outcome, timing);
-    },
-    onStart: (_path, timing) => lag.observe(0, Math.max(0, timing.lagMs) / 1000),
-    onSkip: (path, reason, count) => {
+  const hooks: EngineHooks = {
+    result: (path, outcome, lagMs) => recordResult(path, outcome, lagMs),
+    started: (lagMs) => lag.observe(0, Math.max(0, lagMs) / 1000),
+    skipped: (path, reason, count) => {
       metrics.probesSkippedTotal.inc({ reason }, count);
       logger.debug({ path: path.name, reason, count }, 'probe run skipped');
     },
-    onInFlightChange: (n) => metrics.probesInFlight.set(n),
-    onError: (error, path) => logger.error({ err: error, path: path.name }, 'result sink failed'),
-  });
+    inFlight: (count) => metrics.probesInFlight.set(count),
+    error: (error, path) => logger.error({ err: error, path: path?.name ?? null }, 'result sink failed'),
+    pressure: (cap) => {
+      if (now() - warnedAt <= 10_000) return;
+      warnedAt = now();
+      logger.warn({ maxInFlight: cap }, 'out of file descriptors (EMFILE): fewer probes run at once until it passes');
+    },
+    lost: (error) => logger.warn({ err: error }, 'probe thread stopped: probes run on the main thread from now on'),
+  };
+  const engineOptions = { maxInFlight, ...(options.probeContext ? { probeContext: options.probeContext } : {}) };
+  const engine: ProbeEngine =
+    options.prober !== undefined || options.clock !== undefined
+      ? new LocalEngine(hooks, { ...engineOptions, ...(options.prober ? { prober: options.prober } : {}), ...(options.clock ? { clock: options.clock } : {}) })
+      : new ThreadEngine(hooks, engineOptions);
 
   /** Loads and selects; returns the paths, or the formatted problems. */
   const loadPaths = async (): Promise<{ paths: PathSpec[]; warnings: string[] } | { errors: string[] }> => {
@@ -132,23 +135,37 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     return { paths, warnings: result.warnings.map(formatProblem) };
   };
 
-  const apply = (paths: PathSpec[]): UpdateSummary => {
-    const at = now();
-    series.applyCatalog(paths);
-    logStateChanges(logger, status.setCatalog(paths, at));
-    const summary = scheduler.update(paths);
+  // The status and series take the new paths when the engine commits them: results of the old
+  // paths still arriving from a probe thread are recorded against the old ones.
+  const apply = async (paths: PathSpec[]): Promise<UpdateSummary> => {
+    const summary = await engine.update(paths, () => {
+      series.applyCatalog(paths);
+      logStateChanges(logger, status.setCatalog(paths, now()));
+    });
     metrics.catalogLastReloadSuccessful.set(1);
-    metrics.catalogLastReloadSuccessTimestampSeconds.set(at / 1000);
+    metrics.catalogLastReloadSuccessTimestampSeconds.set(now() / 1000);
     return summary;
   };
 
-  let lastHash = await hashCatalogFiles(options.catalogPaths);
-  const first = await loadPaths();
-  if ('errors' in first) throw new CatalogInvalidError(first.errors);
-  for (const warning of first.warnings) logger.warn({ problem: warning }, 'catalog warning');
-  apply(first.paths);
+  // The probe thread starts while the catalog loads; it ends if the catalog cannot be run.
+  let lastHash: string;
+  let first: { paths: PathSpec[]; warnings: string[] };
+  try {
+    lastHash = await hashCatalogFiles(options.catalogPaths);
+    const loaded = await loadPaths();
+    if ('errors' in loaded) throw new CatalogInvalidError(loaded.errors);
+    first = loaded;
+    for (const warning of first.warnings) logger.warn({ problem: warning }, 'catalog warning');
+    await apply(first.paths);
+  } catch (error) {
+    await engine.stop(0);
+    throw error;
+  }
   status.setReady(true);
-  logger.info({ paths: first.paths.length, source: options.source ?? null, catalog: options.catalogPaths, maxInFlight }, 'catalog loaded; paths scheduled');
+  logger.info(
+    { paths: first.paths.length, source: options.source ?? null, catalog: options.catalogPaths, maxInFlight, probeThread: engine.offThread },
+    'catalog loaded; paths scheduled',
+  );
   if (options.source !== undefined && first.paths.length === 0) logger.warn({ source: options.source }, 'the source has no paths');
 
   // A status page rendered for one viewer serves every viewer for a second (it refreshes every 10 s).
@@ -159,7 +176,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   try {
     listening = await listen(app, options.listen);
   } catch (error) {
-    await scheduler.stop(0);
+    await engine.stop(0);
     await app.close();
     await registry.paths.close();
     throw error;
@@ -189,7 +206,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       return { kind: 'rejected', errors: loaded.errors };
     }
     for (const warning of loaded.warnings) logger.warn({ problem: warning }, 'catalog warning');
-    const summary = apply(loaded.paths);
+    const summary = await apply(loaded.paths);
     logger.info(
       { paths: loaded.paths.length, added: summary.added, changed: summary.changed, removed: summary.removed },
       'catalog reloaded',
@@ -220,12 +237,12 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       status.setReady(false);
       watcher?.close();
       await queue;
-      const abandoned = await scheduler.stop(timeoutMs);
+      const abandoned = await engine.stop(timeoutMs);
       if (abandoned > 0) logger.warn({ abandoned }, 'probes still running at shutdown were abandoned');
       await app.close();
       await registry.paths.close();
       logger.info('agent stopped');
     })());
 
-  return { listening, status, registry, metrics, scheduler, app, reload, stop };
+  return { listening, status, registry, metrics, engine, app, reload, stop };
 }

@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import type { PathSpec } from '../catalog/types.js';
 import type { PathSeries } from '../metrics/path-series.js';
 import type { ProbeOutcome } from '../probe/types.js';
-import type { RunTiming } from '../schedule/scheduler.js';
 import type { StateChange, StatusStore } from './status-store.js';
 
 /** What the result flow writes to. */
@@ -15,8 +14,8 @@ export interface ResultSinks {
   now?: () => number;
 }
 
-/** Records one finished probe in every sink. */
-export type RecordResult = (path: PathSpec, outcome: ProbeOutcome, timing?: RunTiming) => void;
+/** Records one finished probe in every sink; `lagMs` is how late its run started. */
+export type RecordResult = (path: PathSpec, outcome: ProbeOutcome, lagMs?: number) => void;
 
 /** Logs state changes at info level: path, from, to, result, detail. */
 export function logStateChanges(logger: Logger, changes: readonly StateChange[]): void {
@@ -38,7 +37,7 @@ export function logStateChanges(logger: Logger, changes: readonly StateChange[])
 /** Builds recordResult over the given sinks. */
 export function createResultFlow(sinks: ResultSinks): RecordResult {
   const now = sinks.now ?? Date.now;
-  return (path, outcome, timing) => {
+  return (path, outcome, lagMs) => {
     const at = now();
     const changes = sinks.status.record(path, outcome, at);
     const up = sinks.status.get(path.name)?.last?.up ?? false;
@@ -50,7 +49,7 @@ export function createResultFlow(sinks: ResultSinks): RecordResult {
           result: outcome.result,
           up,
           durationSeconds: outcome.durationSeconds,
-          lagMs: timing ? Math.round(timing.lagMs * 1000) / 1000 : undefined,
+          lagMs: lagMs === undefined ? undefined : Math.round(lagMs * 1000) / 1000,
           detail: outcome.detail,
         },
         'probe finished',

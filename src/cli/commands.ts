@@ -1,6 +1,6 @@
 // The table of sub-commands. One line per command; the command's code lives in its own file.
 import type { Command } from './command.js';
-import { loadAgentDeps } from './agent-deps.js';
+import { loadAgentDeps, loadCheckDeps } from './agent-deps.js';
 import { createCheckCommand } from './check-command.js';
 import { createDemoCommand } from './demo-command.js';
 import { explainCommand } from './explain-command.js';
@@ -12,7 +12,7 @@ import { validateCommand } from './validate-command.js';
 /** Every sub-command, in `--help` order. */
 export const COMMANDS: Command[] = [
   createRunCommand(loadAgentDeps),
-  createCheckCommand(loadAgentDeps),
+  createCheckCommand(loadCheckDeps),
   validateCommand,
   explainCommand,
   explainerCommand,

@@ -5,7 +5,7 @@ import { RESULT_MEANING, type ResultClass } from '../classify/result-class.js';
 import { DEMO_HOST, DEMO_PORTS, startDemoTargets } from '../demo/targets.js';
 import { PathprobeError } from '../errors.js';
 import type { Command } from './command.js';
-import type { CheckDeps } from './check-command.js';
+import type { AgentDeps } from './agent-deps.js';
 import { parseCommandArgs } from './parse-command-args.js';
 import { createLogger, runAgentUntilStopped } from './run-command.js';
 import { formatTable } from './text-table.js';
@@ -60,7 +60,7 @@ export function demoBanner(agentUrl: string): string {
 }
 
 /** Builds the demo command over the catalog loader and probers. */
-export function createDemoCommand(loadDeps: () => Promise<CheckDeps>): Command {
+export function createDemoCommand(loadDeps: () => Promise<AgentDeps>): Command {
   return {
     name: 'demo',
     summary: 'run the agent against built-in loopback targets (what `npm start` does)',

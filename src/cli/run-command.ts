@@ -5,7 +5,7 @@ import { startAgent, type Agent, type AgentOptions } from '../agent/agent.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_LISTEN } from '../server/listen.js';
 import type { Command, CommandIO } from './command.js';
-import type { CheckDeps } from './check-command.js';
+import type { AgentDeps } from './agent-deps.js';
 import { parseCommandArgs, required } from './parse-command-args.js';
 
 const LEVELS: Level[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
@@ -57,7 +57,7 @@ export async function runAgentUntilStopped(options: AgentOptions, io: CommandIO,
 }
 
 /** Builds the run command over the catalog loader and probers. */
-export function createRunCommand(loadDeps: () => Promise<CheckDeps>): Command {
+export function createRunCommand(loadDeps: () => Promise<AgentDeps>): Command {
   return {
     name: 'run',
     summary: 'the agent: probe paths continuously, serve metrics, health and the status page',

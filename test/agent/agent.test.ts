@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { startAgent, type Agent } from '../../src/agent/agent.js';
+import { LocalEngine } from '../../src/agent/probe-engine.js';
+import type { Scheduler } from '../../src/schedule/scheduler.js';
 import { PathprobeError } from '../../src/errors.js';
 import type { ProbeOutcome } from '../../src/probe/types.js';
 import { until } from '../helpers/until.js';
@@ -54,6 +56,12 @@ function captureLogs() {
   return { lines, logger };
 }
 
+/** The scheduler of an agent given a prober: on this thread. */
+function localScheduler(agent: Agent): Scheduler {
+  if (!(agent.engine instanceof LocalEngine)) throw new Error('expected the scheduler on this thread');
+  return agent.engine.scheduler;
+}
+
 const metricsText = async (agent: Agent) => (await fetch(`${agent.listening.url}metrics`)).text();
 
 t.test('reloads a ConfigMap-style catalog on atomic ..data swaps; an invalid one keeps the last good', async (t) => {
@@ -70,7 +78,7 @@ t.test('reloads a ConfigMap-style catalog on atomic ..data swaps; an invalid one
   t.equal((await fetch(`${agent.listening.url}-/ready`)).status, 200, 'ready once loaded and scheduled');
   t.match(await metricsText(agent), /^pathprobe_catalog_last_reload_successful 1$/m);
   await until('first results', () => agent.status.get('gone')?.last);
-  const keepNext = agent.scheduler.nextStartOf('keep');
+  const keepNext = localScheduler(agent).nextStartOf('keep');
   const keepHistory = agent.status.get('keep')!.history.length;
   t.ok(keepHistory > 0);
 
@@ -78,7 +86,7 @@ t.test('reloads a ConfigMap-style catalog on atomic ..data swaps; an invalid one
   await until('the new catalog', () => agent.status.get('added'));
   t.same(agent.status.list().map((s) => s.spec.name), ['keep', 'added']);
   t.equal(agent.status.get('gone'), undefined);
-  const kept = agent.scheduler.nextStartOf('keep')!;
+  const kept = localScheduler(agent).nextStartOf('keep')!;
   const offGrid = (kept - keepNext!) % 1000;
   t.ok(Math.min(offGrid, 1000 - offGrid) < 1e-6, 'unchanged path stays on its schedule');
   t.ok(agent.status.get('keep')!.history.length >= keepHistory, 'unchanged path keeps its history');
@@ -136,7 +144,7 @@ t.test('stop waits for in-flight probes, then closes the server', async (t) => {
       return { result: 'ok', phases: { total: 0.1 }, durationSeconds: 0.1, detail: '' };
     },
   });
-  await until('a probe in flight', () => agent.scheduler.inFlightCount > 0);
+  await until('a probe in flight', () => agent.engine.inFlightCount > 0);
   const started = finished;
   await agent.stop(2000);
   t.equal(finished, started + 1, 'the in-flight probe finished before stop resolved');

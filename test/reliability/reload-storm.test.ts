@@ -12,7 +12,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { startAgent } from '../../src/agent/agent.js';
 import { CatalogReadError, loadCatalogFiles } from '../../src/catalog/load.js';
-import { runProbe } from '../../src/probe/probers.js';
 import { until } from '../helpers/until.js';
 import { parseSamples, sum } from '../helpers/prom-text.js';
 import { resourcesAtRest } from './helpers/resources.js';
@@ -50,7 +49,9 @@ t.test(`reload storm for ${STORM_MS / 1000} s: last good catalog kept, nothing l
       else if (line.includes('keeping the last good catalog')) reloads.rejected++;
     },
   });
-  const agent = await startAgent({ catalogPaths: [file], listen: '127.0.0.1:0', logger, prober: runProbe, watch: { debounceMs: 5, pollIntervalMs: 500 } });
+  // No prober given: the scheduler and probes run on the agent's probe thread, as in `pathprobe run`.
+  const agent = await startAgent({ catalogPaths: [file], listen: '127.0.0.1:0', logger, watch: { debounceMs: 5, pollIntervalMs: 500 } });
+  t.ok(agent.engine.offThread, 'the probe thread runs');
   let stopped = false;
   t.teardown(() => (stopped ? undefined : agent.stop(1000)));
   await until('first results', () => agent.status.list().every((s) => s.last !== undefined), 5000);
@@ -74,13 +75,13 @@ t.test(`reload storm for ${STORM_MS / 1000} s: last good catalog kept, nothing l
 
   // Settle on a known good catalog, then an invalid one: the good one must keep running.
   await writeFile(file, valid(20));
-  await until('the final catalog', () => agent.status.list().length === 20 && agent.scheduler.paths().length === 20, 5000);
+  await until('the final catalog', () => agent.status.list().length === 20 && agent.engine.paths().length === 20, 5000);
   const rejectedBefore = reloads.rejected;
   await writeFile(file, invalid[0]!);
   await until('the invalid catalog rejected', () => reloads.rejected > rejectedBefore, 5000);
   const names = agent.status.list().map((s) => s.spec.name);
   t.same(names, Array.from({ length: 20 }, (_, i) => `storm-${i}`), 'the last good catalog is kept');
-  t.same(agent.scheduler.paths().map((p) => p.name), names, 'and scheduled');
+  t.same(agent.engine.paths().map((p) => p.name), names, 'and scheduled');
   const samples = parseSamples(await agent.registry.metrics());
   t.equal(sum(samples, 'pathprobe_catalog_last_reload_successful'), 0, 'the rejection shows in the metrics');
   t.equal(sum(samples, 'pathprobe_catalog_paths'), 20);

@@ -1,0 +1,77 @@
+// The probe thread of a ThreadEngine (probe-engine.ts): the scheduler and the built-in probers,
+// with nothing else on this thread's event loop or heap. What they report is batched and sent to
+// the agent's thread at most PROBE_BATCH_MS later; a reply to a request always follows the
+// batches before it, so the agent sees every result of the old paths before it commits new ones.
+import { parentPort, workerData } from 'node:worker_threads';
+import { runProbe } from '../probe/probers.js';
+import type { ProbeOutcome } from '../probe/types.js';
+import { hookedScheduler, PROBE_BATCH_MS, type EngineOptions, type FromProbeThread, type ProbeBatch, type ToProbeThread } from './probe-engine.js';
+
+const port = parentPort!;
+let batch: ProbeBatch = emptyBatch();
+let flushTimer: NodeJS.Timeout | undefined;
+
+function emptyBatch(): ProbeBatch {
+  return { t: 'batch', results: [], lags: [], skips: [], errors: [] };
+}
+
+function flush(): void {
+  if (flushTimer !== undefined) clearTimeout(flushTimer);
+  flushTimer = undefined;
+  const b = batch;
+  if (b.results.length + b.lags.length + b.skips.length + b.errors.length === 0 && b.inFlight === undefined && b.cap === undefined) return;
+  batch = emptyBatch();
+  port.postMessage(b satisfies FromProbeThread);
+}
+
+/** The batch to add to; the first event of a batch arms its flush. */
+function current(): ProbeBatch {
+  flushTimer ??= setTimeout(flush, PROBE_BATCH_MS);
+  return batch;
+}
+
+/** An error as it can cross to the agent's thread (an Error clones; a function or symbol would not). */
+function cloneable(error: unknown): unknown {
+  if (error instanceof Error) return error;
+  try {
+    structuredClone(error);
+    return error;
+  } catch {
+    return String(error);
+  }
+}
+
+const scheduler = hookedScheduler(
+  runProbe,
+  {
+    result: (path, outcome: ProbeOutcome, lagMs) => void current().results.push(path.name, outcome, lagMs),
+    started: (lagMs) => void current().lags.push(lagMs),
+    skipped: (path, reason, count) => void current().skips.push(path.name, reason, count),
+    inFlight: (count) => void (current().inFlight = count),
+    error: (error, path) => void current().errors.push(cloneable(error), path?.name ?? null),
+    pressure: (cap) => {
+      const b = current();
+      b.cap = Math.min(b.cap ?? cap, cap);
+    },
+  },
+  workerData as EngineOptions,
+);
+
+port.on('message', (message: ToProbeThread) => {
+  if (message.t === 'update') {
+    // Results of the old paths go first: the agent commits the new ones when the reply arrives.
+    flush();
+    let reply: FromProbeThread;
+    try {
+      reply = { t: 'updated', id: message.id, summary: scheduler.update(message.paths) };
+    } catch (error) {
+      reply = { t: 'update-failed', id: message.id, error: cloneable(error) };
+    }
+    port.postMessage(reply);
+    return;
+  }
+  void scheduler.stop(message.timeoutMs).then((abandoned) => {
+    flush();
+    port.postMessage({ t: 'stopped', id: message.id, abandoned } satisfies FromProbeThread);
+  });
+});
