@@ -207,10 +207,10 @@ export class ThreadEngine implements ProbeEngine {
   update(paths: readonly PathSpec[], commit: () => void): Promise<UpdateSummary> {
     if (this.stopping) return Promise.reject(new Error('scheduler is stopped'));
     const commitHere = () => {
-      commit();
       const current = new Map<string, PathSpec>();
       for (const path of paths) if (!current.has(path.name)) current.set(path.name, path);
       this.current = current;
+      commit();
     };
     if (this.local) return this.local.update(paths, commitHere);
     return this.request({ t: 'update', id: 0, paths }, { paths, commit: commitHere });
@@ -219,7 +219,8 @@ export class ThreadEngine implements ProbeEngine {
   stop(timeoutMs: number): Promise<number> {
     this.stopping = true;
     if (this.local) return this.local.stop(timeoutMs);
-    const worker = this.worker!;
+    const worker = this.worker;
+    if (worker === undefined) return Promise.resolve(0);
     return this.request<number>({ t: 'stop', id: 0, timeoutMs }, { timeoutMs }).finally(() => {
       // Its reply came after its last batch: nothing is lost by ending it now.
       this.worker = undefined;
@@ -253,7 +254,9 @@ export class ThreadEngine implements ProbeEngine {
         try {
           pending.commit!();
         } catch (error) {
-          this.hooks.error(error, undefined);
+          // The probe thread runs the new paths already; the caller hears that applying them here failed.
+          pending.reject(error);
+          return;
         }
         (pending.resolve as (summary: UpdateSummary) => void)(message.summary);
         return;

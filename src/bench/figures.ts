@@ -33,8 +33,8 @@ export function figureRows(r: { cpu?: CpuRow[]; scale?: ScaleResult; netpol?: Ne
     rows.push({ section: s, figure: 'probes run / expected', value: sc.probes / sc.expectedProbes, unit: 'fraction' });
     rows.push({ section: s, figure: 'probes skipped', value: sc.skipped, unit: 'probes' });
     rows.push({ section: s, figure: 'agent CPU', value: sc.agent.cpuPercent, unit: '% of a core' });
-    rows.push({ section: s, figure: 'event-loop delay max (since start)', value: sc.agent.eventLoopLagMaxMs, unit: 'ms' });
-    rows.push({ section: s, figure: 'GC pauses in the window', value: Object.values(sc.agent.gcSeconds).reduce((a, b) => a + b, 0) * 1000, unit: 'ms' });
+    rows.push({ section: s, figure: 'event-loop delay max, agent thread (since start)', value: sc.agent.eventLoopLagMaxMs, unit: 'ms' });
+    rows.push({ section: s, figure: 'GC pauses in the window, agent thread', value: Object.values(sc.agent.gcSeconds).reduce((a, b) => a + b, 0) * 1000, unit: 'ms' });
     const a = sc.accuracy;
     rows.push({ section: '3 accuracy', figure: 'processing-phase error p50', value: a.errP50Ms, unit: 'ms' });
     rows.push({ section: '3 accuracy', figure: 'processing-phase error p99', value: a.errP99Ms, unit: 'ms', target: TARGETS.processingErrP99Ms });
