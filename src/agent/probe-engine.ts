@@ -10,7 +10,7 @@ import type { PathSpec } from '../catalog/types.js';
 import { runProbe } from '../probe/probers.js';
 import type { ProbeContext, ProbeOutcome, Prober } from '../probe/types.js';
 import type { Clock } from '../schedule/clock.js';
-import { Scheduler, type SkipReason, type UpdateSummary } from '../schedule/scheduler.js';
+import { diffPaths, Scheduler, type PathPatch, type SkipReason, type UpdateSummary } from '../schedule/scheduler.js';
 import { siblingModule, startWorker } from '../worker-entry.js';
 
 /** What an engine reports, always on the agent's thread. */
@@ -115,9 +115,13 @@ export class LocalEngine implements ProbeEngine {
   }
 }
 
-/** Messages to the probe thread. */
+/**
+ * Messages to the probe thread. An update carries only what changed (diffPaths on the agent's
+ * thread): at 10,000 paths, copying and comparing every spec took the probe thread 75–110 ms, a
+ * pause in every probe's timing, for a reload that changes a tenth of them.
+ */
 export type ToProbeThread =
-  | { t: 'update'; id: number; paths: readonly PathSpec[] }
+  | { t: 'update'; id: number; patch: PathPatch }
   | { t: 'stop'; id: number; timeoutMs: number };
 
 /**
@@ -143,7 +147,7 @@ export interface ProbeBatch {
 /** Replies of the probe thread; every batch before a reply is flushed first. */
 export type FromProbeThread =
   | ProbeBatch
-  | { t: 'updated'; id: number; summary: UpdateSummary }
+  | { t: 'updated'; id: number }
   | { t: 'update-failed'; id: number; error: unknown }
   | { t: 'stopped'; id: number; abandoned: number };
 
@@ -155,6 +159,7 @@ const PROBE_THREAD = siblingModule(import.meta.url, 'probe-thread');
 interface Pending {
   paths?: readonly PathSpec[];
   commit?: () => void;
+  summary?: UpdateSummary;
   timeoutMs?: number;
   resolve(value: never): void;
   reject(error: unknown): void;
@@ -169,6 +174,8 @@ export class ThreadEngine implements ProbeEngine {
   private nextId = 1;
   /** The paths committed last, by name. */
   private current = new Map<string, PathSpec>();
+  /** The fingerprints of the paths sent last, by name: what the probe thread schedules. */
+  private sent = new Map<string, string>();
   private reportedInFlight = 0;
   private stopping = false;
 
@@ -213,7 +220,9 @@ export class ThreadEngine implements ProbeEngine {
       commit();
     };
     if (this.local) return this.local.update(paths, commitHere);
-    return this.request({ t: 'update', id: 0, paths }, { paths, commit: commitHere });
+    const { summary, patch, next } = diffPaths(this.sent, paths);
+    this.sent = next;
+    return this.request({ t: 'update', id: 0, patch }, { paths, commit: commitHere, summary });
   }
 
   stop(timeoutMs: number): Promise<number> {
@@ -258,7 +267,7 @@ export class ThreadEngine implements ProbeEngine {
           pending.reject(error);
           return;
         }
-        (pending.resolve as (summary: UpdateSummary) => void)(message.summary);
+        (pending.resolve as (summary: UpdateSummary) => void)(pending.summary!);
         return;
       }
       case 'update-failed':

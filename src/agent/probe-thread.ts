@@ -63,7 +63,8 @@ port.on('message', (message: ToProbeThread) => {
     flush();
     let reply: FromProbeThread;
     try {
-      reply = { t: 'updated', id: message.id, summary: scheduler.update(message.paths) };
+      scheduler.patch(message.patch);
+      reply = { t: 'updated', id: message.id };
     } catch (error) {
       reply = { t: 'update-failed', id: message.id, error: cloneable(error) };
     }

@@ -44,6 +44,9 @@ export function figureRows(r: { cpu?: CpuRow[]; scale?: ScaleResult; netpol?: Ne
     rows.push({ section: '4 reload', figure: 'runs of unchanged paths expected', value: rl.expectedRuns, unit: 'probes' });
     rows.push({ section: '4 reload', figure: 'runs of unchanged paths seen', value: rl.actualRuns, unit: 'probes' });
     rows.push({ section: '4 reload', figure: 'probes lost', value: rl.lost, unit: 'probes', target: TARGETS.reloadLost });
+    rows.push({ section: '4 reload', figure: 'runs started around the reload', value: rl.lateDuring.runs, unit: 'probes' });
+    rows.push({ section: '4 reload', figure: 'of those, started > 25 ms late', value: rl.lateDuring.over25ms, unit: 'probes' });
+    rows.push({ section: '4 reload', figure: 'latest start, lag under (bucket bound)', value: rl.lateDuring.latestUnderMs, unit: 'ms' });
   }
   const n = r.netpol;
   if (n) {

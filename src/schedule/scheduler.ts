@@ -124,6 +124,50 @@ function fingerprintOf(path: PathSpec): string {
   return JSON.stringify(path, (key, value: unknown) => (key === 'location' ? undefined : value));
 }
 
+/** The paths to start anew (added or changed, with their fingerprints) and the names to stop. */
+export interface PathPatch {
+  upserts: PathSpec[];
+  fingerprints: string[];
+  removals: string[];
+}
+
+/** What replacing the paths fingerprinted in `known` (name → fingerprint) by `paths` changes. */
+export interface PathChanges {
+  summary: UpdateSummary;
+  patch: PathPatch;
+  /** The fingerprints of `paths`, by name: the `known` of the next diff. */
+  next: Map<string, string>;
+}
+
+/**
+ * Compares `paths` with `known`: unchanged paths (same spec apart from location) are left alone,
+ * changed and added ones go into the patch, missing names are removed. The first path of a name wins.
+ */
+export function diffPaths(known: ReadonlyMap<string, string>, paths: readonly PathSpec[]): PathChanges {
+  const summary: UpdateSummary = { added: [], changed: [], removed: [], unchanged: [] };
+  const patch: PathPatch = { upserts: [], fingerprints: [], removals: [] };
+  const next = new Map<string, string>();
+  for (const path of paths) {
+    if (next.has(path.name)) continue;
+    const fingerprint = fingerprintOf(path);
+    next.set(path.name, fingerprint);
+    const previous = known.get(path.name);
+    if (previous === fingerprint) {
+      summary.unchanged.push(path.name);
+      continue;
+    }
+    (previous === undefined ? summary.added : summary.changed).push(path.name);
+    patch.upserts.push(path);
+    patch.fingerprints.push(fingerprint);
+  }
+  for (const name of known.keys()) {
+    if (next.has(name)) continue;
+    summary.removed.push(name);
+    patch.removals.push(name);
+  }
+  return { summary, patch, next };
+}
+
 function errorOutcome(error: unknown, seconds: number): ProbeOutcome {
   const message = error instanceof Error ? error.message : String(error);
   return { result: 'error', phases: { total: seconds }, durationSeconds: seconds, detail: `prober failed: ${message}` };
@@ -201,38 +245,47 @@ export class Scheduler {
    */
   update(paths: readonly PathSpec[]): UpdateSummary {
     if (this.stopping) throw new Error('scheduler is stopped');
-    const summary: UpdateSummary = { added: [], changed: [], removed: [], unchanged: [] };
+    const known = new Map<string, string>();
+    for (const [name, entry] of this.entries) known.set(name, entry.fingerprint);
+    const { summary, patch } = diffPaths(known, paths);
+    this.patch(patch);
+    // Unchanged paths take the new spec objects (their location may have moved); the order is `paths`'.
     const next = new Map<string, Entry>();
-    const now = this.clock.now();
     for (const path of paths) {
-      if (next.has(path.name)) continue;
-      const fingerprint = fingerprintOf(path);
-      const existing = this.entries.get(path.name);
-      if (existing && existing.fingerprint === fingerprint) {
-        existing.path = path;
-        next.set(path.name, existing);
-        summary.unchanged.push(path.name);
-        continue;
-      }
-      if (existing) {
-        this.cancel(existing);
-        summary.changed.push(path.name);
-      } else {
-        summary.added.push(path.name);
-      }
-      const entry = new Entry(path, fingerprint);
-      entry.nextAt = firstStartMs(path.name, path.intervalMs, now);
-      this.heap.push(entry.nextAt, entry);
+      const entry = this.entries.get(path.name);
+      if (entry === undefined || next.has(path.name)) continue;
+      entry.path = path;
       next.set(path.name, entry);
     }
-    for (const [name, entry] of this.entries) {
-      if (next.has(name)) continue;
-      this.cancel(entry);
-      summary.removed.push(name);
-    }
     this.entries = next;
-    this.arm();
     return summary;
+  }
+
+  /**
+   * Applies a change computed by diffPaths against this scheduler's paths (by a caller that keeps
+   * their fingerprints: the probe thread's agent): upserts start anew, removals stop. Paths not
+   * named keep everything, their spec objects included.
+   */
+  patch(patch: PathPatch): void {
+    if (this.stopping) throw new Error('scheduler is stopped');
+    const now = this.clock.now();
+    const { upserts, fingerprints } = patch;
+    for (let i = 0; i < upserts.length; i++) {
+      const path = upserts[i]!;
+      const existing = this.entries.get(path.name);
+      if (existing) this.cancel(existing);
+      const entry = new Entry(path, fingerprints[i]!);
+      entry.nextAt = firstStartMs(path.name, path.intervalMs, now);
+      this.heap.push(entry.nextAt, entry);
+      this.entries.set(path.name, entry);
+    }
+    for (const name of patch.removals) {
+      const entry = this.entries.get(name);
+      if (entry === undefined) continue;
+      this.cancel(entry);
+      this.entries.delete(name);
+    }
+    this.arm();
   }
 
   /**

@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import t from 'tap';
 import type { PathSpec } from '../../src/catalog/types.js';
 import type { ProbeOutcome } from '../../src/probe/types.js';
-import { Scheduler, STARTS_PER_TURN, type RunTiming, type SkipReason } from '../../src/schedule/scheduler.js';
+import { diffPaths, Scheduler, STARTS_PER_TURN, type RunTiming, type SkipReason } from '../../src/schedule/scheduler.js';
 import { phaseOffsetMs } from '../../src/schedule/jitter.js';
 import { ManualClock } from './manual-clock.js';
 import { makePath } from '../fixtures/path-spec.js';
@@ -375,4 +375,46 @@ t.test('a path\'s signal is reused only while clean: never aborted, no listener 
   t.ok(signals.every((s) => s.aborted), 'each hanging run was aborted at its deadline');
   t.equal(new Set(signals).size, signals.length, 'an aborted signal is never handed out again');
   await stopOn(clock, scheduler);
+});
+
+t.test('diffPaths and patch: a diff applied as a patch schedules what update would, and leaves unnamed paths alone', async (t) => {
+  const a = makePath('a', { intervalMs: 1000, timeoutMs: 900 });
+  const b = makePath('b', { intervalMs: 1000, timeoutMs: 900 });
+  const c = makePath('c', { intervalMs: 1000, timeoutMs: 900 });
+  const first = diffPaths(new Map(), [a, b, c, makePath('a', { intervalMs: 5 })]);
+  t.same(first.summary, { added: ['a', 'b', 'c'], changed: [], removed: [], unchanged: [] }, 'the first path of a name wins');
+  t.same(first.patch.upserts.map((p) => p.name), ['a', 'b', 'c']);
+
+  const clock = new ManualClock();
+  const { probe, aborts } = clockProbe(clock, () => 500);
+  const rec = recorder();
+  const scheduler = new Scheduler({ clock, probe, ...rec.hooks });
+  scheduler.patch(first.patch);
+  t.same(scheduler.paths(), [a, b, c]);
+  await clock.advance(1000);
+  t.equal(rec.starts.length, 3, 'each path started once');
+  const bNext = scheduler.nextStartOf('b');
+
+  // b moved in its file (location only), c changed, a removed, d added.
+  const bMoved = { ...b, location: { file: 'other.yaml', line: 9, col: 1 } };
+  const cChanged = { ...c, timeoutMs: 100 };
+  const second = diffPaths(first.next, [bMoved, cChanged, makePath('d')]);
+  t.same(second.summary, { added: ['d'], changed: ['c'], removed: ['a'], unchanged: ['b'] });
+  t.same(second.patch.upserts.map((p) => p.name), ['c', 'd'], 'only what changed is in the patch');
+  t.same(second.patch.removals, ['a']);
+  rec.results.length = 0;
+  scheduler.patch(second.patch);
+  t.equal(scheduler.nextStartOf('b'), bNext, 'the unchanged path keeps its schedule');
+  t.equal(scheduler.paths().find((p) => p.name === 'b'), b, 'and its spec object: the patch did not name it');
+  t.equal(scheduler.nextStartOf('a'), undefined, 'the removed path is gone');
+  await clock.advance(2000);
+  const names = new Set(rec.results.map((r) => r.name));
+  t.same([...names].sort(), ['b', 'c', 'd'], 'results of the paths scheduled now, and nothing of the removed one');
+  t.ok(rec.results.filter((r) => r.name === 'c').every((r) => r.outcome.result === 'timeout'), 'the changed path runs with its new timeout');
+  t.ok(aborts.every((x) => x.name !== 'b'), 'the unchanged path was never aborted');
+  // update() on the same scheduler agrees with the diff: it takes the new spec objects too.
+  const summary = scheduler.update([bMoved, cChanged, makePath('d')]);
+  t.same(summary, { added: [], changed: [], removed: [], unchanged: ['b', 'c', 'd'] });
+  t.equal(scheduler.paths()[0], bMoved, 'update hands unchanged paths their new spec object');
+  t.equal(await stopOn(clock, scheduler), 0);
 });
