@@ -1,7 +1,7 @@
 // The per-path series as a table of numbers in shared memory: one row per path, one slot per
 // series (layout in path-families.ts). A probe result is a handful of writes into typed arrays —
 // nothing allocated, nothing for the garbage collector — and /metrics is rendered from the table
-// by a worker thread, so a 20 MB exposition at 10,000 paths costs the scheduler's thread nothing
+// by a worker thread, so a 20 MB exposition at 10,000 paths costs the agent's thread nothing
 // but the hand-off. Each row has a sequence number (a seqlock): the writer makes it odd while it
 // writes, and the worker keeps only row copies taken while it was even and unchanged, so a scrape
 // never sees half of a result (a state set with two 1s or none).

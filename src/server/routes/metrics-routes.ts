@@ -12,7 +12,7 @@ export const METRICS_REUSE_FACTOR = 4;
  * Serves the registry's text with `registry.contentType`. OpenMetrics negotiation is not offered:
  * prom-client picks the format per registry, not per request. The agent's registry
  * (metrics/agent-registry.ts) renders its per-path series — nearly all of the text — in a worker
- * thread, so a scrape does not hold back the scheduler's timers; any other registry is rendered
+ * thread, so a scrape does not hold the agent's thread for long; any other registry is rendered
  * in slices that yield to the event loop. Scrapes arriving during a render share it, and its gzip
  * encoding, made once per render for the clients that accept it (encoded-body.ts).
  */
