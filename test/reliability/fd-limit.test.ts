@@ -38,7 +38,9 @@ t.test(`with ${FD_LIMIT} descriptors, ${HUNG_PATHS} hanging paths classify or sk
   const file = join(dir, 'catalog.yaml');
   // Each probe holds a socket for its whole 900 ms timeout: ~270 sockets wanted at once.
   await writeFile(file, generateCatalog({ count: HUNG_PATHS, check: 'http', port: hung.port, interval: '1s', timeout: '900ms', prefix: 'hang' }));
-  const agent = await startAgentProcess(t, { catalogPaths: [file], shellPrefix: `ulimit -n ${START_LIMIT}` });
+  // Debug level: every probe is logged with its result and detail. A path whose earlier runs timed
+  // out is already down, so an EMFILE run changes no state and would not show in a state-change line.
+  const agent = await startAgentProcess(t, { catalogPaths: [file], shellPrefix: `ulimit -n ${START_LIMIT}`, args: ['--log-level', 'debug'] });
   const limit = async () => /Max open files\s+(\d+)/.exec(await readFile(`/proc/${agent.child.pid}/limits`, 'utf8'))?.[1];
   t.equal(await limit(), String(START_LIMIT), `the agent starts under ulimit -n ${START_LIMIT}`);
   // The catalog watch is set up just after the URL is logged: wait for its inotify descriptor.
@@ -51,9 +53,9 @@ t.test(`with ${FD_LIMIT} descriptors, ${HUNG_PATHS} hanging paths classify or sk
   await promisify(execFile)('/usr/bin/prlimit', ['--pid', String(agent.child.pid), `--nofile=${FD_LIMIT}:${FD_LIMIT}`]);
   t.equal(await limit(), String(FD_LIMIT), `then runs with ${FD_LIMIT} descriptors`);
 
-  // Out of descriptors: probes fail with EMFILE and are classified (state changes are logged with detail).
+  // Out of descriptors: probes fail with EMFILE and are classified (each probe is logged with its detail).
   const emfile = await until('a probe classified with EMFILE', () =>
-    agent.lines().find((l) => l.msg === 'path state changed' && /EMFILE/.test(String(l.detail))), 20_000).catch(() => undefined);
+    agent.lines().find((l) => (l.msg === 'probe finished' || l.msg === 'path state changed') && /EMFILE/.test(String(l.detail))), 20_000).catch(() => undefined);
   t.ok(emfile, 'some probe failed for want of a descriptor');
   t.equal(emfile?.result, 'error', 'EMFILE is classified as `error` (src/classify: anything else)');
   t.match(String(emfile?.detail), /EMFILE/, 'with the code in the detail, never in a label');
