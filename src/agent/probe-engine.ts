@@ -279,33 +279,40 @@ export class ThreadEngine implements ProbeEngine {
     }
   }
 
-  /** Hands a batch to the hooks, in the order the probe thread saw it. */
+  /**
+   * Hands a batch to the hooks, in the order the probe thread saw it. A hook that throws is
+   * reported, and the rest of the batch still delivered. (Called ~100 times a second at 10,000
+   * paths with ~10 results each: no closure per result.)
+   */
   private report(batch: ProbeBatch): void {
     const { hooks, current } = this;
     for (const lag of batch.lags) hooks.started(lag);
     const { results, skips, errors } = batch;
     for (let i = 0; i < results.length; i += 3) {
       const path = current.get(results[i] as string);
-      if (path !== undefined) this.call(() => hooks.result(path, results[i + 1] as ProbeOutcome, results[i + 2] as number), path);
+      if (path === undefined) continue;
+      try {
+        hooks.result(path, results[i + 1] as ProbeOutcome, results[i + 2] as number);
+      } catch (error) {
+        hooks.error(error, path);
+      }
     }
     for (let i = 0; i < skips.length; i += 3) {
       const path = current.get(skips[i] as string);
-      if (path !== undefined) this.call(() => hooks.skipped(path, skips[i + 1] as SkipReason, skips[i + 2] as number), path);
+      if (path === undefined) continue;
+      try {
+        hooks.skipped(path, skips[i + 1] as SkipReason, skips[i + 2] as number);
+      } catch (error) {
+        hooks.error(error, path);
+      }
     }
     for (let i = 0; i < errors.length; i += 2) hooks.error(errors[i], current.get(errors[i + 1] as string));
-    if (batch.cap !== undefined) this.call(() => hooks.pressure(batch.cap!), undefined);
-    if (batch.inFlight !== undefined) {
-      this.reportedInFlight = batch.inFlight;
-      this.call(() => hooks.inFlight(batch.inFlight!), undefined);
-    }
-  }
-
-  /** A hook that throws is reported, and the rest of the batch still delivered. */
-  private call(fn: () => void, path: PathSpec | undefined): void {
+    if (batch.inFlight !== undefined) this.reportedInFlight = batch.inFlight;
     try {
-      fn();
+      if (batch.cap !== undefined) hooks.pressure(batch.cap);
+      if (batch.inFlight !== undefined) hooks.inFlight(batch.inFlight);
     } catch (error) {
-      this.hooks.error(error, path);
+      hooks.error(error, undefined);
     }
   }
 
