@@ -156,13 +156,15 @@ export const PROBE_BATCH_MS = 10;
 
 const PROBE_THREAD = siblingModule(import.meta.url, 'probe-thread');
 
+/** The probe thread's replies to a request (every FromProbeThread but a batch). */
+type Reply = Exclude<FromProbeThread, ProbeBatch>;
+
+/** A request the probe thread has not answered yet. */
 interface Pending {
-  paths?: readonly PathSpec[];
-  commit?: () => void;
-  summary?: UpdateSummary;
-  timeoutMs?: number;
-  resolve(value: never): void;
-  reject(error: unknown): void;
+  /** Settles it from the probe thread's reply. */
+  answer(reply: Reply): void;
+  /** Runs it on the fallback engine instead (the probe thread was lost). */
+  replay(local: LocalEngine): void;
 }
 
 /** The scheduler and the built-in probers on a probe thread (probe-thread.ts). */
@@ -222,7 +224,21 @@ export class ThreadEngine implements ProbeEngine {
     if (this.local) return this.local.update(paths, commitHere);
     const { summary, patch, next } = diffPaths(this.sent, paths);
     this.sent = next;
-    return this.request({ t: 'update', id: 0, patch }, { paths, commit: commitHere, summary });
+    return new Promise((resolve, reject) =>
+      this.request({ t: 'update', id: 0, patch }, {
+        answer: (reply) => {
+          if (reply.t === 'update-failed') return reject(reply.error);
+          try {
+            commitHere();
+          } catch (error) {
+            // The probe thread runs the new paths already; the caller hears that applying them here failed.
+            return reject(error);
+          }
+          resolve(summary);
+        },
+        replay: (local) => void local.update(paths, commitHere).then(resolve, reject),
+      }),
+    );
   }
 
   stop(timeoutMs: number): Promise<number> {
@@ -230,53 +246,33 @@ export class ThreadEngine implements ProbeEngine {
     if (this.local) return this.local.stop(timeoutMs);
     const worker = this.worker;
     if (worker === undefined) return Promise.resolve(0);
-    return this.request<number>({ t: 'stop', id: 0, timeoutMs }, { timeoutMs }).finally(() => {
+    const stopped = new Promise<number>((resolve, reject) =>
+      this.request({ t: 'stop', id: 0, timeoutMs }, {
+        answer: (reply) => resolve(reply.t === 'stopped' ? reply.abandoned : 0),
+        replay: (local) => void local.stop(timeoutMs).then(resolve, reject),
+      }),
+    );
+    return stopped.finally(() => {
       // Its reply came after its last batch: nothing is lost by ending it now.
       this.worker = undefined;
       void worker.terminate();
     });
   }
 
-  private request<T>(message: ToProbeThread, pending: Omit<Pending, 'resolve' | 'reject'>): Promise<T> {
+  private request(message: ToProbeThread, pending: Pending): void {
     const id = this.nextId++;
     const worker = this.worker!;
     if (this.pending.size === 0) worker.ref();
+    this.pending.set(id, pending);
     worker.postMessage({ ...message, id });
-    return new Promise<T>((resolve, reject) => this.pending.set(id, { ...pending, resolve: resolve as (value: never) => void, reject }));
-  }
-
-  private settle(id: number): Pending | undefined {
-    const pending = this.pending.get(id);
-    this.pending.delete(id);
-    if (this.pending.size === 0) this.worker?.unref();
-    return pending;
   }
 
   private receive(message: FromProbeThread): void {
-    switch (message.t) {
-      case 'batch':
-        this.report(message);
-        return;
-      case 'updated': {
-        const pending = this.settle(message.id);
-        if (pending === undefined) return;
-        try {
-          pending.commit!();
-        } catch (error) {
-          // The probe thread runs the new paths already; the caller hears that applying them here failed.
-          pending.reject(error);
-          return;
-        }
-        (pending.resolve as (summary: UpdateSummary) => void)(pending.summary!);
-        return;
-      }
-      case 'update-failed':
-        this.settle(message.id)?.reject(message.error);
-        return;
-      case 'stopped':
-        (this.settle(message.id)?.resolve as ((abandoned: number) => void) | undefined)?.(message.abandoned);
-        return;
-    }
+    if (message.t === 'batch') return this.report(message);
+    const pending = this.pending.get(message.id);
+    this.pending.delete(message.id);
+    if (this.pending.size === 0) this.worker?.unref();
+    pending?.answer(message);
   }
 
   /**
@@ -330,9 +326,6 @@ export class ThreadEngine implements ProbeEngine {
     if (!this.stopping) local.update([...this.current.values()], () => undefined).catch((e: unknown) => this.hooks.error(e, undefined));
     const waiting = [...this.pending.values()];
     this.pending.clear();
-    for (const pending of waiting) {
-      if (pending.commit !== undefined) local.update(pending.paths!, pending.commit).then(pending.resolve as (s: UpdateSummary) => void, pending.reject);
-      else local.stop(pending.timeoutMs!).then(pending.resolve as (n: number) => void, pending.reject);
-    }
+    for (const pending of waiting) pending.replay(local);
   }
 }

@@ -171,3 +171,21 @@ t.test('a probe thread that dies: the agent thread takes its paths over, and its
   await until('the added path probed', () => seen.results.some((r) => r.path.name === 'added'), 5000);
   t.equal(await engine.stop(1000), 0);
 });
+
+t.test('a probe thread lost with a request unanswered: the request is replayed on the fallback', async (t) => {
+  const open = await acceptingServer(t);
+  const { seen, hooks } = recorder();
+  const engine: ProbeEngine = startEngine(t, hooks);
+  await engine.update([tcpPath('open', open)], () => undefined);
+  // The thread is ended, and before its exit is seen an update goes out that it will not answer.
+  const ending = (engine as unknown as { worker: Worker }).worker.terminate();
+  let committed = 0;
+  const updated = engine.update([tcpPath('open', open), tcpPath('late', open)], () => committed++);
+  await ending;
+  const summary = await updated;
+  t.equal(seen.lost.length, 1, 'the loss was reported once');
+  t.equal(committed, 1, 'the update committed once');
+  t.same(summary.added, ['late'], 'with the summary of what it changed');
+  await until('the path it added probed', () => seen.results.some((r) => r.path.name === 'late'), 5000);
+  t.equal(await engine.stop(1000), 0);
+});
