@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startAgentProcess, type AgentRunOptions, type AgentProcess } from './agent-process.js';
 import { mixedPaths, pathsOf, timeoutMsFor, writeCatalog, type BenchPath } from './catalog.js';
 import { cpuSeconds, rssBytes } from './proc.js';
-import { bucketDelta, histogramQuantile, parseHistogram, quantile, sumSamples, type Buckets } from './stats.js';
+import { bucketDelta, histogramQuantile, lateRuns, parseHistogram, quantile, sumSamples, type LateRuns } from './stats.js';
 import { SLOW_TARGET_MS, type Targets } from './targets.js';
 import { SKIP_REASONS } from '../schedule/scheduler.js';
 
@@ -56,22 +56,6 @@ export interface ScaleResult {
     /** Runs started from just before the rename to a few intervals after it, and how late the latest of them was. */
     lateDuring: LateRuns;
   };
-}
-
-/** Runs in a lag-histogram delta, how many started more than 25 ms late, and the bucket bound the latest fell under. */
-export interface LateRuns {
-  runs: number;
-  over25ms: number;
-  /** Upper bound (ms) of the highest bucket holding a run; Infinity past the last bound. */
-  latestUnderMs: number;
-}
-
-/** LateRuns of a lag-histogram delta (seconds buckets). */
-export function lateRuns(buckets: Buckets): LateRuns {
-  const runs = buckets.get(Infinity) ?? 0;
-  const bounds = [...buckets.keys()].sort((a, b) => a - b);
-  const latest = bounds.find((le) => buckets.get(le) === runs) ?? Infinity;
-  return { runs, over25ms: runs - (buckets.get(0.025) ?? 0), latestUnderMs: latest * 1000 };
 }
 
 /**

@@ -55,3 +55,19 @@ export function histogramQuantile(buckets: Buckets, q: number): number {
   }
   return prevBound;
 }
+
+/** Runs in a lag-histogram delta, how many started more than 25 ms late, and the bucket bound the latest fell under. */
+export interface LateRuns {
+  runs: number;
+  over25ms: number;
+  /** Upper bound (ms) of the highest bucket holding a run; Infinity past the last bound. */
+  latestUnderMs: number;
+}
+
+/** LateRuns of a lag-histogram delta (seconds buckets). */
+export function lateRuns(buckets: Buckets): LateRuns {
+  const runs = buckets.get(Infinity) ?? 0;
+  const bounds = [...buckets.keys()].sort((a, b) => a - b);
+  const latest = bounds.find((le) => buckets.get(le) === runs) ?? Infinity;
+  return { runs, over25ms: runs - (buckets.get(0.025) ?? 0), latestUnderMs: latest * 1000 };
+}
