@@ -18,6 +18,7 @@ import { buildApp } from '../server/app.js';
 import { listen, type Listening } from '../server/listen.js';
 import { VERSION } from '../version.js';
 import { hashCatalogFiles, watchCatalog, type CatalogWatch } from './catalog-watcher.js';
+import { LOWEST_PRIORITY } from './thread-priority.js';
 import { LocalEngine, ThreadEngine, type EngineHooks, type ProbeEngine } from './probe-engine.js';
 import { createResultFlow, logStateChanges } from './result-flow.js';
 import { StatusStore } from './status-store.js';
@@ -51,6 +52,12 @@ export interface AgentOptions {
   now?: () => number;
   /** Cap on probe runs in flight (default: min(1024, soft descriptor limit ÷ 2), 256 if unknown). */
   maxInFlight?: number;
+  /**
+   * Nice value (0–19) the probe thread gives the agent's other threads (serving, metrics render,
+   * gzip, V8's helpers) so that probes start and are timed first when the CPUs are busy; 0 or
+   * absent leaves them (agent/thread-priority.ts). `pathprobe run` uses 19 (--serve-nice).
+   */
+  serveNice?: number;
   /** Catalog file watching; false disables it (reload() still works). */
   watch?: false | { debounceMs?: number; pollIntervalMs?: number };
 }
@@ -101,6 +108,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const status = new StatusStore(options.source === undefined ? {} : { source: options.source });
   const recordResult = createResultFlow({ status, series, logger, now });
   const maxInFlight = options.maxInFlight ?? defaultMaxInFlight();
+  if (options.serveNice !== undefined && !(Number.isInteger(options.serveNice) && options.serveNice >= 0 && options.serveNice <= LOWEST_PRIORITY)) {
+    throw new RangeError(`serveNice must be a whole number from 0 to ${LOWEST_PRIORITY}, got ${options.serveNice}`);
+  }
   // One observation per run: written in place (histogram-slots.ts), not through observe()'s per-call objects.
   const lag = new HistogramSlots(metrics.schedulerLagSeconds, () => ({}));
   // Out of file descriptors: the engine lowered its cap to keep some free for the server and catalog reads.
@@ -120,8 +130,25 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       logger.warn({ maxInFlight: cap }, 'out of file descriptors (EMFILE): fewer probes run at once until it passes');
     },
     lost: (error) => logger.warn({ err: error }, 'probe thread stopped: probes run on the main thread from now on'),
+    priority: ({ nice, first, done }) => {
+      if (done === undefined) {
+        if (first) logger.info({ serveNice: nice }, 'thread priorities cannot be set here (no /proc/thread-self): every thread keeps its own');
+        return;
+      }
+      const fields = { probeThreadId: done.thread, serveNice: nice, lowered: done.lowered, failed: done.failed, ...(done.firstError === undefined ? {} : { error: done.firstError }) };
+      if (done.failed > 0 && !warnedPriority) {
+        warnedPriority = true;
+        logger.warn(fields, 'some threads could not be given a lower priority than the probe thread');
+      } else if (first) logger.info(fields, "the probe thread runs first: the agent's other threads run at a lower priority");
+      else logger.debug(fields, 'threads started since were given a lower priority');
+    },
   };
-  const engineOptions = { maxInFlight, ...(options.probeContext ? { probeContext: options.probeContext } : {}) };
+  let warnedPriority = false;
+  const engineOptions = {
+    maxInFlight,
+    ...(options.probeContext ? { probeContext: options.probeContext } : {}),
+    ...(options.serveNice ? { othersNice: options.serveNice } : {}),
+  };
   const engine: ProbeEngine =
     options.prober !== undefined || options.clock !== undefined
       ? new LocalEngine(hooks, { ...engineOptions, ...(options.prober ? { prober: options.prober } : {}), ...(options.clock ? { clock: options.clock } : {}) })

@@ -12,6 +12,7 @@ import type { ProbeContext, ProbeOutcome, Prober } from '../probe/types.js';
 import type { Clock } from '../schedule/clock.js';
 import { diffPaths, Scheduler, type PathPatch, type SkipReason, type UpdateSummary } from '../schedule/scheduler.js';
 import { siblingModule, startWorker } from '../worker-entry.js';
+import type { Yielded } from './thread-priority.js';
 
 /** What an engine reports, always on the agent's thread. */
 export interface EngineHooks {
@@ -29,6 +30,15 @@ export interface EngineHooks {
   pressure(cap: number): void;
   /** The probe thread stopped or could not start: probes run on the agent's thread from now on. */
   lost?(error: unknown): void;
+  /** The probe thread lowered the other threads' priority (EngineOptions.othersNice): its first sweep, and any later one that changed or failed something. */
+  priority?(report: PriorityReport): void;
+}
+
+/** A sweep of yieldToThisThread on the probe thread; `done` undefined where threads cannot be listed (not Linux). */
+export interface PriorityReport {
+  nice: number;
+  first: boolean;
+  done: Yielded | undefined;
 }
 
 /** The scheduler of an agent, wherever it runs. */
@@ -55,6 +65,11 @@ export interface EngineOptions {
   maxInFlight: number;
   /** resolv.conf / hosts overrides handed to every probe. */
   probeContext?: Omit<ProbeContext, 'signal' | 'deadlineAt'>;
+  /**
+   * A probe thread sets the process's other threads to this nice value (thread-priority.ts), so
+   * that it gets the CPU first; 0 or absent leaves them. A LocalEngine ignores it.
+   */
+  othersNice?: number;
 }
 
 /**
@@ -142,6 +157,8 @@ export interface ProbeBatch {
   inFlight?: number;
   /** The lowest in-flight cap set by pressure in the batch, if any. */
   cap?: number;
+  /** A priority sweep to report (see EngineHooks.priority). */
+  priority?: PriorityReport;
 }
 
 /** Replies of the probe thread; every batch before a reply is flushed first. */
@@ -307,6 +324,7 @@ export class ThreadEngine implements ProbeEngine {
     try {
       if (batch.cap !== undefined) hooks.pressure(batch.cap);
       if (batch.inFlight !== undefined) hooks.inFlight(batch.inFlight);
+      if (batch.priority !== undefined) hooks.priority?.(batch.priority);
     } catch (error) {
       hooks.error(error, undefined);
     }

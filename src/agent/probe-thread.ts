@@ -6,6 +6,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { runProbe } from '../probe/probers.js';
 import type { ProbeOutcome } from '../probe/types.js';
 import { hookedScheduler, PROBE_BATCH_MS, type EngineOptions, type FromProbeThread, type ProbeBatch, type ToProbeThread } from './probe-engine.js';
+import { yieldToThisThread } from './thread-priority.js';
+
+/** How often the other threads' priority is checked again (a thread started by this one, such as libuv's pool, inherits its priority). */
+const PRIORITY_SWEEP_MS = 10_000;
 
 const port = parentPort!;
 let batch: ProbeBatch = emptyBatch();
@@ -19,7 +23,7 @@ function flush(): void {
   if (flushTimer !== undefined) clearTimeout(flushTimer);
   flushTimer = undefined;
   const b = batch;
-  if (b.results.length + b.lags.length + b.skips.length + b.errors.length === 0 && b.inFlight === undefined && b.cap === undefined) return;
+  if (b.results.length + b.lags.length + b.skips.length + b.errors.length === 0 && b.inFlight === undefined && b.cap === undefined && b.priority === undefined) return;
   batch = emptyBatch();
   port.postMessage(b satisfies FromProbeThread);
 }
@@ -56,6 +60,24 @@ const scheduler = hookedScheduler(
   },
   workerData as EngineOptions,
 );
+
+// The probes get the CPU first: every other thread of the process (serving, rendering, gzip, V8's
+// helpers) is set to a lower priority, now and again every PRIORITY_SWEEP_MS for threads started since.
+const { othersNice } = workerData as EngineOptions;
+if (othersNice !== undefined && othersNice > 0) {
+  const sweep = (first: boolean) => {
+    let done;
+    try {
+      done = yieldToThisThread(othersNice);
+    } catch (error) {
+      current().errors.push(cloneable(error), null);
+      return;
+    }
+    if (first || (done !== undefined && done.lowered + done.failed > 0)) current().priority = { nice: othersNice, first, done };
+  };
+  sweep(true);
+  setInterval(() => sweep(false), PRIORITY_SWEEP_MS).unref();
+}
 
 port.on('message', (message: ToProbeThread) => {
   if (message.t === 'update') {

@@ -1,0 +1,74 @@
+// Gives the calling thread the CPU first among the process's threads by lowering the priority
+// (raising the nice value) of every other thread. Linux only: a thread's id is read from
+// /proc/thread-self and the others from /proc/self/task; setpriority(2) on a thread id sets that
+// thread alone. Raising a nice value needs no privilege (lowering one does), so it works in a
+// container that drops every capability, and it is never undone.
+//
+// The probe thread calls it (probe-thread.ts): on a node whose CPUs are busy, the agent's serving
+// thread, its metrics render worker, the gzip threads and V8's helpers then wait for the probes,
+// not the other way round. Within a pod's cgroup this only orders the agent's own threads.
+import { readdirSync, readlinkSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
+
+/** The lowest priority there is (nice 19). */
+export const LOWEST_PRIORITY = 19;
+
+/** What a sweep did. */
+export interface Yielded {
+  /** The calling thread's id (a Linux TID). */
+  thread: number;
+  /** Threads given `nice` by this sweep. */
+  lowered: number;
+  /** Threads already at `nice` or lower (higher nice). */
+  already: number;
+  /** Threads whose priority could not be read or set (other than ones that ended meanwhile), with the first error. */
+  failed: number;
+  firstError?: string;
+}
+
+/** This thread's Linux thread id, or undefined where /proc/thread-self cannot be read. */
+export function currentThreadId(): number | undefined {
+  try {
+    const id = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Sets every other thread of this process to `nice` where it runs at a higher priority (a lower
+ * nice value); the calling thread keeps its own. Undefined where threads cannot be listed (not
+ * Linux). Threads created later inherit their creator's nice value, so a thread created by a
+ * lowered one is lowered too; call it again to catch the rest.
+ */
+export function yieldToThisThread(nice: number): Yielded | undefined {
+  if (!Number.isInteger(nice) || nice < 0 || nice > LOWEST_PRIORITY) throw new RangeError(`nice must be a whole number from 0 to ${LOWEST_PRIORITY}, got ${nice}`);
+  const thread = currentThreadId();
+  if (thread === undefined) return undefined;
+  let tasks: string[];
+  try {
+    tasks = readdirSync('/proc/self/task');
+  } catch {
+    return undefined;
+  }
+  const done: Yielded = { thread, lowered: 0, already: 0, failed: 0 };
+  for (const task of tasks) {
+    const id = Number(task);
+    if (id === thread) continue;
+    try {
+      if (getPriority(id) >= nice) {
+        done.already++;
+        continue;
+      }
+      setPriority(id, nice);
+      done.lowered++;
+    } catch (error) {
+      // A thread that ended between the listing and here is not a failure.
+      if ((error as { info?: { code?: string } }).info?.code === 'ESRCH') continue;
+      done.failed++;
+      done.firstError ??= error instanceof Error ? error.message : String(error);
+    }
+  }
+  return done;
+}
