@@ -4,7 +4,8 @@
 // stand in for remote Prometheus servers and browsers). No request may fail or answer non-200, no path may
 // go unprobed (LOAD_STRICT=1; 95% otherwise), and the scheduler lag p99 (from the agent's own
 // pathprobe_scheduler_lag_seconds over the window) must stay within LOAD_LAG_P99_MS when set;
-// without it only a loose median bound is asserted and the figures are printed.
+// without it only a loose median bound is asserted and the figures are printed. LOAD_AGENT_ARGS
+// adds `pathprobe run` arguments.
 import t from 'tap';
 import { startAgentProcess } from './helpers/agent-process.js';
 import { until } from '../helpers/until.js';
@@ -24,11 +25,13 @@ const CI_LAG_P50_MS = 1000;
 const PROBED_SHARE = process.env.LOAD_STRICT === '1' ? 1 : 0.95;
 /** ~1,000 probes a second whatever the size. */
 const INTERVAL_S = Math.max(1, Math.ceil(PATHS / 1000));
+/** Extra `pathprobe run` arguments, space-separated (e.g. `--serve-nice 0` to compare). */
+const AGENT_ARGS = (process.env.LOAD_AGENT_ARGS ?? '').split(' ').filter(Boolean);
 
 t.test(`${PATHS} paths probing while ${SCRAPERS} clients scrape for ${SECONDS} s`, async (t) => {
   const target = await childHttpServer(t);
   const file = await writeTempCatalog(t, generateCatalog({ count: PATHS, check: 'http', port: target.port, interval: `${INTERVAL_S}s`, timeout: '1s', prefix: 'load' }));
-  const agent = await startAgentProcess(t, { catalogPaths: [file] });
+  const agent = await startAgentProcess(t, { catalogPaths: [file], args: AGENT_ARGS });
   const scrape = async (): Promise<Sample[]> => parseSamples(await (await fetch(`${agent.url}metrics`)).text());
   await until('every path probed once', async () => {
     await new Promise((r) => setTimeout(r, 1000)); // a scrape of 10,000 paths is not free
