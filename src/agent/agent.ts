@@ -53,9 +53,9 @@ export interface AgentOptions {
   /** Cap on probe runs in flight (default: min(1024, soft descriptor limit ÷ 2), 256 if unknown). */
   maxInFlight?: number;
   /**
-   * Nice value (0–19) the probe thread gives the agent's other threads (serving, metrics render,
-   * gzip, V8's helpers) so that probes start and are timed first when the CPUs are busy; 0 or
-   * absent leaves them (agent/thread-priority.ts). `pathprobe run` uses 19 (--serve-nice).
+   * Nice value (0–19) the probe thread gives the agent's main thread and the threads started after
+   * it (metrics render, catalog parse) so that probes start and are timed first when the CPUs are
+   * busy; 0 or absent leaves them (agent/thread-priority.ts). `pathprobe run` uses 19 (--serve-nice).
    */
   serveNice?: number;
   /** Catalog file watching; false disables it (reload() still works). */
@@ -135,7 +135,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
         if (first) logger.info({ serveNice: nice }, 'thread priorities cannot be set here (no /proc/thread-self): every thread keeps its own');
         return;
       }
-      const fields = { probeThreadId: done.thread, serveNice: nice, lowered: done.lowered, failed: done.failed, ...(done.firstError === undefined ? {} : { error: done.firstError }) };
+      const fields = { probeThreadId: done.thread, serveNice: nice, lowered: done.lowered, spared: done.spared, failed: done.failed, ...(done.firstError === undefined ? {} : { error: done.firstError }) };
       if (done.failed > 0 && !warnedPriority) {
         warnedPriority = true;
         logger.warn(fields, 'some threads could not be given a lower priority than the probe thread');

@@ -66,8 +66,9 @@ export interface EngineOptions {
   /** resolv.conf / hosts overrides handed to every probe. */
   probeContext?: Omit<ProbeContext, 'signal' | 'deadlineAt'>;
   /**
-   * A probe thread sets the process's other threads to this nice value (thread-priority.ts), so
-   * that it gets the CPU first; 0 or absent leaves them. A LocalEngine ignores it.
+   * A probe thread sets the main thread and the threads started after it to this nice value
+   * (thread-priority.ts), so that it gets the CPU first; 0 or absent leaves them. A LocalEngine
+   * ignores it.
    */
   othersNice?: number;
 }

@@ -6,9 +6,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { runProbe } from '../probe/probers.js';
 import type { ProbeOutcome } from '../probe/types.js';
 import { hookedScheduler, PROBE_BATCH_MS, type EngineOptions, type FromProbeThread, type ProbeBatch, type ToProbeThread } from './probe-engine.js';
-import { yieldToThisThread } from './thread-priority.js';
+import { currentThreadId, threadIds, yieldToThisThread } from './thread-priority.js';
 
-/** How often the other threads' priority is checked again (a thread started by this one, such as libuv's pool, inherits its priority). */
+/** How often the other threads' priority is checked again: a thread started by this one (which keeps its priority) is not lowered by inheritance. */
 const PRIORITY_SWEEP_MS = 10_000;
 
 const port = parentPort!;
@@ -61,14 +61,20 @@ const scheduler = hookedScheduler(
   workerData as EngineOptions,
 );
 
-// The probes get the CPU first: every other thread of the process (serving, rendering, gzip, V8's
-// helpers) is set to a lower priority, now and again every PRIORITY_SWEEP_MS for threads started since.
+// The probes get the CPU first: the agent's main thread and every thread started after this one
+// (metrics render, catalog parse) are set to a lower priority, now and again every
+// PRIORITY_SWEEP_MS for threads started since.
 const { othersNice } = workerData as EngineOptions;
 if (othersNice !== undefined && othersNice > 0) {
+  // Spared: the threads started before this one (V8's helpers, which also collect this thread's
+  // garbage, and libuv's pool), but not the agent's main thread. Thread ids grow in creation order
+  // (until they wrap at pid_max, when a thread may keep or lose its priority wrongly: harmless).
+  const self = currentThreadId() ?? 0;
+  const spare = new Set([...threadIds()].filter((id) => id < self && id !== process.pid));
   const sweep = (first: boolean) => {
     let done;
     try {
-      done = yieldToThisThread(othersNice);
+      done = yieldToThisThread(othersNice, spare);
     } catch (error) {
       current().errors.push(cloneable(error), null);
       return;

@@ -5,8 +5,11 @@
 // container that drops every capability, and it is never undone.
 //
 // The probe thread calls it (probe-thread.ts): on a node whose CPUs are busy, the agent's serving
-// thread, its metrics render worker, the gzip threads and V8's helpers then wait for the probes,
-// not the other way round. Within a pod's cgroup this only orders the agent's own threads.
+// thread, its metrics render worker and catalog parser then wait for the probes, not the other way
+// round. Within a pod's cgroup this only orders the agent's own threads. The threads started before
+// the probe thread (V8's helper threads, libuv's pool) are spared: V8's helpers
+// do the probe thread's garbage collection with it (its scavenges are parallel; without helpers
+// they took the scale bench's lag p99 from ~4 to 11 ms, docs/performance.md).
 import { readdirSync, readlinkSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 
@@ -21,9 +24,20 @@ export interface Yielded {
   lowered: number;
   /** Threads already at `nice` or lower (higher nice). */
   already: number;
+  /** Threads left as they are because they are in `spare`. */
+  spared: number;
   /** Threads whose priority could not be read or set (other than ones that ended meanwhile), with the first error. */
   failed: number;
   firstError?: string;
+}
+
+/** The ids of this process's threads now, or an empty set where they cannot be listed. */
+export function threadIds(): Set<number> {
+  try {
+    return new Set(readdirSync('/proc/self/task').map(Number));
+  } catch {
+    return new Set();
+  }
 }
 
 /** This thread's Linux thread id, or undefined where /proc/thread-self cannot be read. */
@@ -37,12 +51,12 @@ export function currentThreadId(): number | undefined {
 }
 
 /**
- * Sets every other thread of this process to `nice` where it runs at a higher priority (a lower
- * nice value); the calling thread keeps its own. Undefined where threads cannot be listed (not
+ * Sets every other thread of this process but those in `spare` to `nice` where it runs at a
+ * higher priority (a lower nice value); the calling thread keeps its own. Undefined where threads cannot be listed (not
  * Linux). Threads created later inherit their creator's nice value, so a thread created by a
  * lowered one is lowered too; call it again to catch the rest.
  */
-export function yieldToThisThread(nice: number): Yielded | undefined {
+export function yieldToThisThread(nice: number, spare: ReadonlySet<number> = new Set()): Yielded | undefined {
   if (!Number.isInteger(nice) || nice < 0 || nice > LOWEST_PRIORITY) throw new RangeError(`nice must be a whole number from 0 to ${LOWEST_PRIORITY}, got ${nice}`);
   const thread = currentThreadId();
   if (thread === undefined) return undefined;
@@ -52,10 +66,14 @@ export function yieldToThisThread(nice: number): Yielded | undefined {
   } catch {
     return undefined;
   }
-  const done: Yielded = { thread, lowered: 0, already: 0, failed: 0 };
+  const done: Yielded = { thread, lowered: 0, already: 0, spared: 0, failed: 0 };
   for (const task of tasks) {
     const id = Number(task);
     if (id === thread) continue;
+    if (spare.has(id)) {
+      done.spared++;
+      continue;
+    }
     try {
       if (getPriority(id) >= nice) {
         done.already++;

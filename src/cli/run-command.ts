@@ -32,9 +32,10 @@ Options:
   --log-level LEVEL  ${LEVELS.join(', ')} (default info); debug logs every probe
   --max-in-flight N  most probes running at once (default: min(1024, half the soft
                      open-files limit), 256 when the limit cannot be read; logged at start)
-  --serve-nice N     nice value (0-19, default ${DEFAULT_SERVE_NICE}) of every thread but the probe thread
-                     (serving, metrics rendering, gzip, V8's helpers), so that probes start and
-                     are timed first when the CPUs are busy; 0 leaves them. No privilege needed
+  --serve-nice N     nice value (0-19, default ${DEFAULT_SERVE_NICE}) of the serving thread and the threads
+                     started after the probe thread (metrics rendering, catalog parsing), so that
+                     probes start and are timed first when the CPUs are busy; 0 leaves them.
+                     No privilege needed
 
 Logs are JSON lines on stdout. Exit status: 0 after SIGTERM/SIGINT, 2 on a usage, catalog or listen error.`;
 

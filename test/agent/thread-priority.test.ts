@@ -1,6 +1,7 @@
-// The probe thread gets the CPU first: `pathprobe run` sets every other thread of the agent to a
-// lower priority (nice 19 by default, --serve-nice N), read back from /proc for each thread of a
-// real agent process, including threads started after the first sweep (the render worker, gzip).
+// The probe thread gets the CPU first: `pathprobe run` sets the agent's main thread and every thread
+// started after the probe thread (the render worker, a reload's parser) to a lower priority (nice
+// 19 by default, --serve-nice N) and spares the threads that predate it (V8's helpers, libuv's
+// pool), read back from /proc for each thread of a real agent process.
 // The sweep itself runs in a child process, so this test's own threads keep their priority.
 import t from 'tap';
 import { execFile } from 'node:child_process';
@@ -75,7 +76,7 @@ t.test('a sweep lowers every other thread once, and the caller keeps its priorit
   t.equal(m.own, base, 'the sweeping thread kept its own priority');
 });
 
-t.test('pathprobe run: the probe thread first, every other thread at nice 19 (threads started later too)', { skip: !LINUX && 'needs /proc (Linux)' }, async (t) => {
+t.test('pathprobe run: the probe thread first; the main thread and every thread started after the probe thread at nice 19', { skip: !LINUX && 'needs /proc (Linux)' }, async (t) => {
   const target = await countingHttpServer(t);
   const file = await writeTempCatalog(t, generateCatalog({ count: 5, check: 'http', port: target.port, interval: '1s' }));
   const agent = await startAgentProcess(t, { catalogPaths: [file] });
@@ -90,8 +91,15 @@ t.test('pathprobe run: the probe thread first, every other thread at nice 19 (th
   await until('probes done', () => target.requests() >= 5, 10_000);
   const nice = threadNice(pid);
   t.equal(nice.get(probeThread), base, 'the probe thread keeps the priority the agent started with');
-  t.ok(nice.size >= 5, `the agent has its threads (${nice.size})`);
-  t.same(others(nice, probeThread), [19], 'every other thread runs at nice 19');
+  t.equal(nice.get(pid), 19, 'the main thread (serving) runs at nice 19');
+  // Thread ids grow in creation order: those above the probe thread's were started after it.
+  const later = [...nice].filter(([tid]) => tid > probeThread);
+  const earlier = [...nice].filter(([tid]) => tid < probeThread && tid !== pid);
+  t.ok(later.length >= 1, `threads started after the probe thread (the render worker at least): ${later.length}`);
+  t.same([...new Set(later.map(([, n]) => n))], [19], `every one of them runs at nice 19: ${JSON.stringify(later)}`);
+  t.ok(earlier.length >= 4, `threads that predate the probe thread (V8's helpers, libuv's pool): ${earlier.length}`);
+  t.same([...new Set(earlier.map(([, n]) => n))], [base], 'they are spared: V8 collects the probe thread\'s garbage on them');
+  t.equal(line.spared, earlier.length, 'the log line counts them');
   agent.child.kill('SIGTERM');
   t.equal((await agent.exited).code, 0, 'clean exit');
 });
@@ -112,7 +120,8 @@ t.test('--serve-nice 0 leaves every thread as it was; --serve-nice 7 sets 7', { 
   const line = await until('the priority log line', () => seven.lines().find((l) => typeof l.probeThreadId === 'number'), 10_000);
   const nice = threadNice(seven.child.pid!);
   t.equal(nice.get(line.probeThreadId as number), base, 'the probe thread as it was');
-  t.same(others(nice, line.probeThreadId as number), [Math.max(base, 7)], 'the others at 7');
+  t.equal(nice.get(seven.child.pid!), Math.max(base, 7), 'the main thread at 7');
+  t.same(others(new Map([...nice].filter(([tid]) => tid > (line.probeThreadId as number))), -1), [Math.max(base, 7)], 'threads started after the probe thread at 7');
   seven.child.kill('SIGTERM');
   t.equal((await seven.exited).code, 0, 'clean exit');
 });
