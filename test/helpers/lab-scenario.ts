@@ -59,6 +59,26 @@ async function settle(lab: Lab, expect: Record<string, Expectation>): Promise<Ma
   return views;
 }
 
+/** Polls every agent's /metrics until each expected path's result sample is 1 (or SETTLE_MS passed); returns the last bodies. */
+async function settleMetrics(lab: Lab, expect: Record<string, Expectation>): Promise<Map<string, string>> {
+  const until = Date.now() + SETTLE_MS;
+  const fetchAll = async () => {
+    const bodies = new Map<string, string>();
+    for (const pod of agentPods(lab.scenario)) bodies.set(pod.name, (await lab.get(pod.name, '/metrics')).body);
+    return bodies;
+  };
+  const agree = (bodies: Map<string, string>) => Object.entries(expect).every(([name, want]) => {
+    const from = lab.scenario.paths.find((p) => p.name === name)?.from;
+    return from !== undefined && sample(bodies.get(from) ?? '', 'pathprobe_path_result', { path: name, result: want.result }) === 1;
+  });
+  let bodies = await fetchAll();
+  while (Date.now() < until && !agree(bodies)) {
+    await sleep(200);
+    bodies = await fetchAll();
+  }
+  return bodies;
+}
+
 /** The value of the first sample of `metric` whose labels include every `labels` pair (exact label matches). */
 export function sample(metrics: string, metric: string, labels: Record<string, string>): number | undefined {
   return select(parseSamples(metrics), metric, labels)[0]?.value;
@@ -67,8 +87,10 @@ export function sample(metrics: string, metric: string, labels: Record<string, s
 /** Asserts every expectation on /api/v1/paths and /metrics of the path's agent. */
 async function assertExpectations(t: Test, lab: Lab, expect: Record<string, Expectation>, when: string): Promise<void> {
   const views = await settle(lab, expect);
-  const metricsOf = new Map<string, string>();
-  for (const pod of agentPods(lab.scenario)) metricsOf.set(pod.name, (await lab.get(pod.name, '/metrics')).body);
+  // A scrape may share a render that began just before the result the API shows (the agent shares
+  // one render among scrapes that arrive while it runs or soon after, src/server/coalesce.ts):
+  // /metrics is polled until it agrees too.
+  const metricsOf = await settleMetrics(lab, expect);
   t.same([...views.keys()].sort(), Object.keys(expect).sort(), `${when}: the agents run exactly the expected paths`);
   for (const [name, want] of Object.entries(expect)) {
     const view = views.get(name);
