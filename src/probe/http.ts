@@ -132,8 +132,9 @@ async function prepareUncached(path: PathSpec): Promise<Prepared | string> {
  * reused, see docs/probers.md) every http probe's socket, parser and Client outlived the young
  * generation's collections and were promoted to the old one, ~7.7 KB a probe (6 MB/s at 1,000
  * probes a second, scavenges of 5 ms; `--trace-gc-nvp` on a loop of bare undici requests, with
- * or without destroy(), request() or dispatch()); node:http's request on the same loop promotes
- * nothing and its scavenges take 0.6 ms (docs/performance.md).
+ * or without destroy(), request() or dispatch()); node:http's request on the same loop promoted
+ * nothing then. A later loop of fresh connections at 1,000 a second promoted ~0.85 MB per
+ * scavenge with node:http too, still less than undici's (docs/performance.md, fifth session).
  */
 function requestOnce(
   url: URL, address: string, prepared: Prepared, clock: PhaseClock, deadline: Deadline,
