@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { yieldToThisThread } from '../../src/agent/thread-priority.js';
 import { startAgentProcess } from '../reliability/helpers/agent-process.js';
 import { countingHttpServer, generateCatalog, writeTempCatalog } from '../reliability/helpers/targets.js';
-import { requireBuiltMain } from '../helpers/run-main.js';
+import { requireBuiltMain, runMain } from '../helpers/run-main.js';
 import { until } from '../helpers/until.js';
 
 const LINUX = process.platform === 'linux';
@@ -43,6 +43,14 @@ t.before(requireBuiltMain);
 
 t.test('a nice value outside 0-19 is refused before anything is touched', async (t) => {
   for (const bad of [-1, 20, 1.5, Number.NaN]) t.throws(() => yieldToThisThread(bad), RangeError, String(bad));
+});
+
+t.test('pathprobe run refuses a --serve-nice outside 0-19 with a usage error, before starting', async (t) => {
+  for (const bad of ['20', '1.5', 'abc', '']) {
+    const ran = await runMain(['run', '--catalog', 'no-such-catalog.yaml', '--serve-nice', bad]);
+    t.equal(ran.code, 2, `${JSON.stringify(bad)}: exit 2`);
+    t.match(ran.stderr, /--serve-nice must be a whole number from 0 to 19/, `${JSON.stringify(bad)}: says what is allowed`);
+  }
 });
 
 t.test('a sweep lowers every other thread once, and the caller keeps its priority', { skip: !LINUX && 'needs /proc/thread-self (Linux)' }, async (t) => {
