@@ -75,6 +75,14 @@ if (othersNice !== undefined && othersNice > 0) {
     let done;
     try {
       done = yieldToThisThread(othersNice, spare);
+      // The first time, twice: a thread the main thread started between the listing and its own
+      // lowering started at the old priority (one started after inherits the new one).
+      const again = first && done !== undefined ? yieldToThisThread(othersNice, spare) : undefined;
+      if (done !== undefined && again !== undefined) {
+        done.lowered += again.lowered;
+        done.failed += again.failed;
+        done.firstError ??= again.firstError;
+      }
     } catch (error) {
       current().errors.push(cloneable(error), null);
       return;
