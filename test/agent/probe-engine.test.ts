@@ -97,9 +97,14 @@ t.test('a control: the same block on a LocalEngine makes the starts late', async
   await engine.update([tcpPath('open', open)], () => undefined);
   await until('a first start', () => seen.lags.length > 0, 5000);
   const lagsBefore = seen.lags.length;
+  const skipsBefore = seen.skips.length;
   blockFor(600);
   await until('a start after the block', () => seen.lags.length > lagsBefore, 5000);
-  t.ok(Math.max(...seen.lags.slice(lagsBefore)) > 400, 'the start due during the block was late: the measure above can fail');
+  // The slot due during the block starts ~500 ms late; or, when a run was in flight as the block
+  // began (its end waits behind the timer that fires first), it is skipped as still running.
+  const late = Math.max(...seen.lags.slice(lagsBefore));
+  const skipped = seen.skips.slice(skipsBefore).map((s) => s.reason);
+  t.ok(late > 400 || skipped.length > 0, `the slot due during the block started late (max lag ${late.toFixed(0)} ms) or was skipped (${skipped.join(', ') || 'none'}): the measure above can fail`);
 });
 
 t.test('a changed path: every result before the commit is of the old spec, every one after of the new', async (t) => {
