@@ -18,7 +18,7 @@ import { buildApp } from '../server/app.js';
 import { listen, type Listening } from '../server/listen.js';
 import { VERSION } from '../version.js';
 import { hashCatalogFiles, watchCatalog, type CatalogWatch } from './catalog-watcher.js';
-import { LOWEST_PRIORITY } from './thread-priority.js';
+import { isNiceValue, LOWEST_PRIORITY } from './thread-priority.js';
 import { LocalEngine, ThreadEngine, type EngineHooks, type ProbeEngine } from './probe-engine.js';
 import { createResultFlow, logStateChanges } from './result-flow.js';
 import { StatusStore } from './status-store.js';
@@ -108,13 +108,14 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const status = new StatusStore(options.source === undefined ? {} : { source: options.source });
   const recordResult = createResultFlow({ status, series, logger, now });
   const maxInFlight = options.maxInFlight ?? defaultMaxInFlight();
-  if (options.serveNice !== undefined && !(Number.isInteger(options.serveNice) && options.serveNice >= 0 && options.serveNice <= LOWEST_PRIORITY)) {
+  if (options.serveNice !== undefined && !isNiceValue(options.serveNice)) {
     throw new RangeError(`serveNice must be a whole number from 0 to ${LOWEST_PRIORITY}, got ${options.serveNice}`);
   }
   // One observation per run: written in place (histogram-slots.ts), not through observe()'s per-call objects.
   const lag = new HistogramSlots(metrics.schedulerLagSeconds, () => ({}));
   // Out of file descriptors: the engine lowered its cap to keep some free for the server and catalog reads.
   let warnedAt = -Infinity;
+  let warnedPriority = false;
   const hooks: EngineHooks = {
     result: (path, outcome, lagMs) => recordResult(path, outcome, lagMs),
     started: (lagMs) => lag.observe(0, Math.max(0, lagMs) / 1000),
@@ -143,11 +144,10 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       else logger.debug(fields, 'threads started since were given a lower priority');
     },
   };
-  let warnedPriority = false;
   const engineOptions = {
     maxInFlight,
     ...(options.probeContext ? { probeContext: options.probeContext } : {}),
-    ...(options.serveNice ? { othersNice: options.serveNice } : {}),
+    ...(options.serveNice ? { serveNice: options.serveNice } : {}),
   };
   const engine: ProbeEngine =
     options.prober !== undefined || options.clock !== undefined

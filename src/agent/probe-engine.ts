@@ -30,7 +30,7 @@ export interface EngineHooks {
   pressure(cap: number): void;
   /** The probe thread stopped or could not start: probes run on the agent's thread from now on. */
   lost?(error: unknown): void;
-  /** The probe thread lowered the other threads' priority (EngineOptions.othersNice): its first sweep, and any later one that changed or failed something. */
+  /** The probe thread lowered the other threads' priority (EngineOptions.serveNice): its first sweep, and any later one that changed or failed something. */
   priority?(report: PriorityReport): void;
 }
 
@@ -70,7 +70,7 @@ export interface EngineOptions {
    * (thread-priority.ts), so that it gets the CPU first; 0 or absent leaves them. A LocalEngine
    * ignores it.
    */
-  othersNice?: number;
+  serveNice?: number;
 }
 
 /**

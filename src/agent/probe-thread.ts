@@ -64,30 +64,22 @@ const scheduler = hookedScheduler(
 // The probes get the CPU first: the agent's main thread and every thread started after this one
 // (metrics render, catalog parse) are set to a lower priority, now and again every
 // PRIORITY_SWEEP_MS for threads started since.
-const { othersNice } = workerData as EngineOptions;
-if (othersNice !== undefined && othersNice > 0) {
+const { serveNice } = workerData as EngineOptions;
+if (serveNice !== undefined && serveNice > 0) {
   // Spared: the threads started before this one (V8's helpers, which also collect this thread's
   // garbage, and libuv's pool), but not the agent's main thread. Thread ids grow in creation order
   // (until they wrap at pid_max, when a thread may keep or lose its priority wrongly: harmless).
   const self = currentThreadId() ?? 0;
-  const spare = new Set([...threadIds()].filter((id) => id < self && id !== process.pid));
+  const spare = new Set((threadIds() ?? []).filter((id) => id < self && id !== process.pid));
   const sweep = (first: boolean) => {
     let done;
     try {
-      done = yieldToThisThread(othersNice, spare);
-      // The first time, twice: a thread the main thread started between the listing and its own
-      // lowering started at the old priority (one started after inherits the new one).
-      const again = first && done !== undefined ? yieldToThisThread(othersNice, spare) : undefined;
-      if (done !== undefined && again !== undefined) {
-        done.lowered += again.lowered;
-        done.failed += again.failed;
-        done.firstError ??= again.firstError;
-      }
+      done = yieldToThisThread(serveNice, spare);
     } catch (error) {
       current().errors.push(cloneable(error), null);
       return;
     }
-    if (first || (done !== undefined && done.lowered + done.failed > 0)) current().priority = { nice: othersNice, first, done };
+    if (first || (done !== undefined && done.lowered + done.failed > 0)) current().priority = { nice: serveNice, first, done };
   };
   sweep(true);
   setInterval(() => sweep(false), PRIORITY_SWEEP_MS).unref();

@@ -31,12 +31,20 @@ export interface Yielded {
   firstError?: string;
 }
 
-/** The ids of this process's threads now, or an empty set where they cannot be listed. */
-export function threadIds(): Set<number> {
+/** A nice value a thread may be given: a whole number from 0 to LOWEST_PRIORITY. */
+export function isNiceValue(n: unknown): n is number {
+  return Number.isInteger(n) && (n as number) >= 0 && (n as number) <= LOWEST_PRIORITY;
+}
+
+/** Most listings of a sweep (see yieldToThisThread). */
+const MAX_LISTINGS = 3;
+
+/** The ids of this process's threads now, or undefined where they cannot be listed (not Linux). */
+export function threadIds(): number[] | undefined {
   try {
-    return new Set(readdirSync('/proc/self/task').map(Number));
+    return readdirSync('/proc/self/task').map(Number);
   } catch {
-    return new Set();
+    return undefined;
   }
 }
 
@@ -52,40 +60,42 @@ export function currentThreadId(): number | undefined {
 
 /**
  * Sets every other thread of this process but those in `spare` to `nice` where it runs at a
- * higher priority (a lower nice value); the calling thread keeps its own. Undefined where threads cannot be listed (not
- * Linux). Threads created later inherit their creator's nice value, so a thread created by a
- * lowered one is lowered too; call it again to catch the rest.
+ * higher priority (a lower nice value); the calling thread keeps its own. Undefined where threads
+ * cannot be listed (not Linux). A thread inherits its creator's nice value, so one started after
+ * its creator was lowered is lowered too; one started between the listing and its creator's
+ * lowering is not, so the threads are listed again until a listing shows none not seen before
+ * (at most MAX_LISTINGS). Later threads need another call.
  */
 export function yieldToThisThread(nice: number, spare: ReadonlySet<number> = new Set()): Yielded | undefined {
-  if (!Number.isInteger(nice) || nice < 0 || nice > LOWEST_PRIORITY) throw new RangeError(`nice must be a whole number from 0 to ${LOWEST_PRIORITY}, got ${nice}`);
+  if (!isNiceValue(nice)) throw new RangeError(`nice must be a whole number from 0 to ${LOWEST_PRIORITY}, got ${nice}`);
   const thread = currentThreadId();
   if (thread === undefined) return undefined;
-  let tasks: string[];
-  try {
-    tasks = readdirSync('/proc/self/task');
-  } catch {
-    return undefined;
-  }
   const done: Yielded = { thread, lowered: 0, already: 0, spared: 0, failed: 0 };
-  for (const task of tasks) {
-    const id = Number(task);
-    if (id === thread) continue;
-    if (spare.has(id)) {
-      done.spared++;
-      continue;
-    }
-    try {
-      if (getPriority(id) >= nice) {
-        done.already++;
+  const seen = new Set([thread]);
+  for (let listing = 0; listing < MAX_LISTINGS; listing++) {
+    const ids = threadIds();
+    if (ids === undefined) return listing === 0 ? undefined : done;
+    const unseen = ids.filter((id) => !seen.has(id));
+    if (unseen.length === 0) break;
+    for (const id of unseen) {
+      seen.add(id);
+      if (spare.has(id)) {
+        done.spared++;
         continue;
       }
-      setPriority(id, nice);
-      done.lowered++;
-    } catch (error) {
-      // A thread that ended between the listing and here is not a failure.
-      if ((error as { info?: { code?: string } }).info?.code === 'ESRCH') continue;
-      done.failed++;
-      done.firstError ??= error instanceof Error ? error.message : String(error);
+      try {
+        if (getPriority(id) >= nice) {
+          done.already++;
+          continue;
+        }
+        setPriority(id, nice);
+        done.lowered++;
+      } catch (error) {
+        // A thread that ended between the listing and here is not a failure.
+        if ((error as { info?: { code?: string } }).info?.code === 'ESRCH') continue;
+        done.failed++;
+        done.firstError ??= error instanceof Error ? error.message : String(error);
+      }
     }
   }
   return done;
