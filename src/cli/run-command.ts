@@ -2,7 +2,7 @@
 // for in-flight probes, closes the server and exits 0.
 import { pino, type Level, type Logger } from 'pino';
 import { startAgent, type Agent, type AgentOptions } from '../agent/agent.js';
-import { LOWEST_PRIORITY } from '../agent/thread-priority.js';
+import { isNiceValue, LOWEST_PRIORITY } from '../agent/thread-priority.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_LISTEN } from '../server/listen.js';
 import type { Command, CommandIO } from './command.js';
@@ -45,18 +45,19 @@ export function createLogger(io: CommandIO, level: string): Logger {
   return pino({ level, base: { name: 'pathprobe' }, timestamp: pino.stdTimeFunctions.isoTime }, io.stdout);
 }
 
-function parseMaxInFlight(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
+/** A whole-number option's value, or a usage error with `message`. */
+function wholeNumber(text: string, ok: (n: number) => boolean, message: string): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1) throw new UsageError('--max-in-flight must be a whole number ≥ 1');
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || !ok(n)) throw new UsageError(message);
   return n;
 }
 
+function parseMaxInFlight(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : wholeNumber(text, (n) => n >= 1, '--max-in-flight must be a whole number ≥ 1');
+}
+
 export function parseServeNice(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_SERVE_NICE;
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n > LOWEST_PRIORITY) throw new UsageError(`--serve-nice must be a whole number from 0 to ${LOWEST_PRIORITY}`);
-  return n;
+  return text === undefined ? DEFAULT_SERVE_NICE : wholeNumber(text, isNiceValue, `--serve-nice must be a whole number from 0 to ${LOWEST_PRIORITY}`);
 }
 
 /** Runs an agent until io.stopSignal aborts; shared by `run` and `demo`. */
