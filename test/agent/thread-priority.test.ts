@@ -34,9 +34,9 @@ function threadNice(pid: number): Map<number, number> {
   return nice;
 }
 
-/** The other threads' distinct nice values. */
-function others(nice: Map<number, number>, except: number): number[] {
-  return [...new Set([...nice].filter(([tid]) => tid !== except).map(([, n]) => n))];
+/** The distinct nice values of `threads` ([thread id, nice] pairs). */
+function nicesOf(threads: Iterable<[number, number]>): number[] {
+  return [...new Set([...threads].map(([, n]) => n))];
 }
 
 t.before(requireBuiltMain);
@@ -104,9 +104,9 @@ t.test('pathprobe run: the probe thread first; the main thread and every thread 
   const later = [...nice].filter(([tid]) => tid > probeThread);
   const earlier = [...nice].filter(([tid]) => tid < probeThread && tid !== pid);
   t.ok(later.length >= 1, `threads started after the probe thread (the render worker at least): ${later.length}`);
-  t.same([...new Set(later.map(([, n]) => n))], [19], `every one of them runs at nice 19: ${JSON.stringify(later)}`);
+  t.same(nicesOf(later), [19], `every one of them runs at nice 19: ${JSON.stringify(later)}`);
   t.ok(earlier.length >= 4, `threads that predate the probe thread (V8's helpers, libuv's pool): ${earlier.length}`);
-  t.same([...new Set(earlier.map(([, n]) => n))], [base], 'they are spared: V8 collects the probe thread\'s garbage on them');
+  t.same(nicesOf(earlier), [base], 'they are spared: V8 collects the probe thread\'s garbage on them');
   t.equal(line.spared, earlier.length, 'the log line counts them');
   agent.child.kill('SIGTERM');
   t.equal((await agent.exited).code, 0, 'clean exit');
@@ -120,7 +120,7 @@ t.test('--serve-nice 0 leaves every thread as it was; --serve-nice 7 sets 7', { 
   const off = await startAgentProcess(t, { catalogPaths: [file], args: ['--serve-nice', '0'] });
   await until('probes done', () => target.requests() >= 3, 10_000);
   t.notOk(off.lines().some((l) => 'serveNice' in l), 'no priority line');
-  t.same([...new Set(threadNice(off.child.pid!).values())], [base], 'every thread at the nice value it started with');
+  t.same(nicesOf(threadNice(off.child.pid!)), [base], 'every thread at the nice value it started with');
   off.child.kill('SIGTERM');
   await off.exited;
 
@@ -129,7 +129,7 @@ t.test('--serve-nice 0 leaves every thread as it was; --serve-nice 7 sets 7', { 
   const nice = threadNice(seven.child.pid!);
   t.equal(nice.get(line.probeThreadId as number), base, 'the probe thread as it was');
   t.equal(nice.get(seven.child.pid!), Math.max(base, 7), 'the main thread at 7');
-  t.same(others(new Map([...nice].filter(([tid]) => tid > (line.probeThreadId as number))), -1), [Math.max(base, 7)], 'threads started after the probe thread at 7');
+  t.same(nicesOf([...nice].filter(([tid]) => tid > (line.probeThreadId as number))), [Math.max(base, 7)], 'threads started after the probe thread at 7');
   seven.child.kill('SIGTERM');
   t.equal((await seven.exited).code, 0, 'clean exit');
 });

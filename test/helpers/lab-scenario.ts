@@ -48,35 +48,33 @@ function matches(view: PathView | undefined, want: Expectation): boolean {
   return view?.result === want.result && view.state === want.state;
 }
 
-/** Polls the agents until every path shows its expectation (or SETTLE_MS passed); returns the last views. */
-async function settle(lab: Lab, expect: Record<string, Expectation>): Promise<Map<string, PathView>> {
+/** Calls `read` every 200 ms until `ok` holds for what it returned or SETTLE_MS passed; returns the last value (the assertions then say what differs). */
+async function poll<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
   const until = Date.now() + SETTLE_MS;
-  let views = await pathViews(lab);
-  while (Date.now() < until && !Object.entries(expect).every(([name, want]) => matches(views.get(name), want))) {
+  let value = await read();
+  while (Date.now() < until && !ok(value)) {
     await sleep(200);
-    views = await pathViews(lab);
+    value = await read();
   }
-  return views;
+  return value;
+}
+
+/** Polls the agents until every path shows its expectation (or SETTLE_MS passed); returns the last views. */
+function settle(lab: Lab, expect: Record<string, Expectation>): Promise<Map<string, PathView>> {
+  return poll(() => pathViews(lab), (views) => Object.entries(expect).every(([name, want]) => matches(views.get(name), want)));
 }
 
 /** Polls every agent's /metrics until each expected path's result sample is 1 (or SETTLE_MS passed); returns the last bodies. */
-async function settleMetrics(lab: Lab, expect: Record<string, Expectation>): Promise<Map<string, string>> {
-  const until = Date.now() + SETTLE_MS;
-  const fetchAll = async () => {
+function settleMetrics(lab: Lab, expect: Record<string, Expectation>): Promise<Map<string, string>> {
+  const readAll = async () => {
     const bodies = new Map<string, string>();
     for (const pod of agentPods(lab.scenario)) bodies.set(pod.name, (await lab.get(pod.name, '/metrics')).body);
     return bodies;
   };
-  const agree = (bodies: Map<string, string>) => Object.entries(expect).every(([name, want]) => {
+  return poll(readAll, (bodies) => Object.entries(expect).every(([name, want]) => {
     const from = lab.scenario.paths.find((p) => p.name === name)?.from;
     return from !== undefined && sample(bodies.get(from) ?? '', 'pathprobe_path_result', { path: name, result: want.result }) === 1;
-  });
-  let bodies = await fetchAll();
-  while (Date.now() < until && !agree(bodies)) {
-    await sleep(200);
-    bodies = await fetchAll();
-  }
-  return bodies;
+  }));
 }
 
 /** The value of the first sample of `metric` whose labels include every `labels` pair (exact label matches). */
