@@ -2,12 +2,14 @@
 // tcp and http probers. Failures reject with the raw error; the caller classifies by stage.
 import net from 'node:net';
 import tls from 'node:tls';
+import { shedOnClose } from './shed.js';
 
 /** Connects to `address:port`; rejects with the OS error, or with the signal's reason on abort. */
 export function openTcp(address: string, port: number, signal: AbortSignal): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const socket = net.connect({ host: address, port });
+    shedOnClose(socket);
     const onAbort = (): void => {
       socket.destroy();
       reject(signal.reason);
@@ -52,6 +54,7 @@ export function upgradeTls(socket: net.Socket, options: TlsHandshakeOptions, sig
       rejectUnauthorized: options.rejectUnauthorized,
       ALPNProtocols: ['http/1.1'],
     });
+    shedOnClose(secure);
     const onAbort = (): void => {
       secure.destroy();
       reject(signal.reason);

@@ -16,6 +16,7 @@ import { compileBodyMatch } from './body-match.js';
 import { decideRedirect, REDIRECT_STATUSES } from './http-redirect.js';
 import { PhaseClock } from './phase-clock.js';
 import { resolveHost } from './resolve.js';
+import { shedOnClose } from './shed.js';
 import type { ProbeContext, ProbeOutcome } from './types.js';
 
 /** Used when a path carries no http options (the loader normally fills them). Empty expectStatus = any 2xx. */
@@ -134,7 +135,9 @@ async function prepareUncached(path: PathSpec): Promise<Prepared | string> {
  * probes a second, scavenges of 5 ms; `--trace-gc-nvp` on a loop of bare undici requests, with
  * or without destroy(), request() or dispatch()); node:http's request on the same loop promoted
  * nothing then. A later loop of fresh connections at 1,000 a second promoted ~0.85 MB per
- * scavenge with node:http too, still less than undici's (docs/performance.md, fifth session).
+ * scavenge with node:http too, still less than undici's (docs/performance.md, fifth session):
+ * Node keeps every closed socket through young collections, so what its listeners hold is
+ * promoted with it unless they are dropped (shed.ts, sixth session).
  */
 function requestOnce(
   url: URL, address: string, prepared: Prepared, clock: PhaseClock, deadline: Deadline,
@@ -198,6 +201,7 @@ function requestOnce(
       maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
     });
     request.on('error', fail);
+    shedOnClose(request);
     // Processing ends at the response's first bytes (blackbox_exporter's "processing" too), not
     // when the head is parsed and our callback ran: under load that hand-off waited behind other
     // probes' callbacks. 'socket' comes after node:http attached its own reader, so this listener
@@ -208,6 +212,7 @@ function requestOnce(
       });
     });
     request.on('response', (response: IncomingMessage) => {
+      shedOnClose(response);
       if (clock.running !== 'transfer') clock.enter('transfer');
       stage = 'body';
       const status = response.statusCode ?? 0;

@@ -6,6 +6,7 @@ import net, { isIPv6 } from 'node:net';
 import { decodeMessage, peekId } from './decode.js';
 import { canonicalName, MAX_MESSAGE_BYTES, RCODE, type DnsMessage } from './message.js';
 import type { NameServer } from './resolv-conf.js';
+import { shedOnClose } from '../shed.js';
 
 /** How one exchange ended. */
 export type ExchangeResult =
@@ -94,6 +95,7 @@ function exchangeUdp(
     unusable ? { kind: 'malformed', detail: `only unusable answers: ${unusable}` } : { kind: 'timeout' };
   return bounded(timeoutMs, signal, onTimeout, (finish) => {
     const socket = dgram.createSocket(isIPv6(server.host) ? 'udp6' : 'udp4');
+    shedOnClose(socket);
     socket.on('error', (e) => finish({ kind: 'neterror', detail: errorDetail(e) }));
     socket.on('message', (buf) => {
       const verdict = checkAnswer(buf, expected);
@@ -119,6 +121,7 @@ function exchangeTcp(
 ): Promise<ExchangeResult> {
   return bounded(timeoutMs, signal, () => ({ kind: 'timeout' }), (finish) => {
     const socket = net.connect({ host: server.host, port: server.port });
+    shedOnClose(socket);
     const chunks: Buffer[] = [];
     let received = 0;
     socket.on('connect', () => {

@@ -1,0 +1,20 @@
+// Closed sockets keep nothing of a probe alive.
+//
+// Node.js keeps a closed socket's native handle wrapper, and through it the socket, alive across
+// young-generation collections (V8 treats the wrapper's weak handle as a root until a full
+// collection), so every probe's socket is promoted to the old generation. Whatever the socket
+// still references (its listeners' closures: the probe's clock, deadline, request and result)
+// is promoted with it, and the old generation fills faster: more full collections, and longer
+// scavenges copying the lot. Once 'close' has been emitted nothing more is, so the listeners can go.
+import type { EventEmitter } from 'node:events';
+
+const ignore = (): void => {};
+
+/** Drops every listener of `emitter` once it has emitted 'close' (an 'error' guard stays). */
+export function shedOnClose(emitter: EventEmitter): void {
+  emitter.once('close', () => {
+    // Listeners already registered for this 'close' still run: emit iterates a copy.
+    emitter.removeAllListeners();
+    emitter.on('error', ignore);
+  });
+}
