@@ -39,7 +39,7 @@ export async function startAgentProcess(options: AgentProcessOptions): Promise<A
   let onUrl: (() => void) | undefined;
   createInterface({ input: child.stdout! }).on('line', (text) => {
     const seenAt = Date.now();
-    if (process.env.PATHPROBE_BENCH_DEBUG) process.stderr.write(`agent ${child.pid}: ${text.slice(0, 400)}\n`);
+    if (process.env.PATHPROBE_BENCH_DEBUG) process.stderr.write(`agent ${child.pid}: ${text.slice(0, process.env.PATHPROBE_BENCH_DEBUG === 'full' ? undefined : 400)}\n`);
     let line: Record<string, unknown>;
     try {
       line = JSON.parse(text) as Record<string, unknown>;

@@ -38,6 +38,7 @@ export function figureRows(r: { cpu?: CpuRow[]; scale?: ScaleResult; netpol?: Ne
     const a = sc.accuracy;
     rows.push({ section: '3 accuracy', figure: 'processing-phase error p50', value: a.errP50Ms, unit: 'ms' });
     rows.push({ section: '3 accuracy', figure: 'processing-phase error p99', value: a.errP99Ms, unit: 'ms', target: TARGETS.processingErrP99Ms });
+    rows.push({ section: '3 accuracy', figure: 'control: the target\'s own lateness p99', value: a.targetLateP99Ms, unit: 'ms' });
     rows.push({ section: '3 accuracy', figure: 'samples', value: a.samples, unit: 'probes' });
     const rl = sc.reload;
     rows.push({ section: '4 reload', figure: 'time to apply (rename → applied)', value: rl.applyMs, unit: 'ms' });

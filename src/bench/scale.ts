@@ -39,7 +39,19 @@ export interface ScaleResult {
   metricsBytes: number;
   /** What the scrape carried (gzip). */
   metricsWireBytes: number;
-  accuracy: { samples: number; errP50Ms: number; errP99Ms: number; errMaxMs: number };
+  accuracy: {
+    samples: number; errP50Ms: number; errP99Ms: number; errMaxMs: number;
+    /** Every sample: when its probe started (the API's lastProbeAt, ms since the epoch) and its error. */
+    raw: AccuracySample[];
+    /**
+     * The control: how late the 50 ms target's own answers left (its clock, from reading the
+     * request to writing the answer) over the same window. What it cannot see (a request waiting
+     * to be read) is in the agent's error too.
+     */
+    targetLateP50Ms: number;
+    targetLateP99Ms: number;
+    targetLateMaxMs: number;
+  };
   /** Diagnosis from the agent's default metrics over the window. */
   agent: { cpuPercent: number; heapUsedMiB: number; eventLoopLagMaxMs: number; eventLoopLagP99Ms: number; gcSeconds: Record<string, number> };
   reload: {
@@ -81,10 +93,18 @@ async function timedScrape(url: string): Promise<{ text: string; ms: number; byt
   return { text: body.toString('utf8'), ms, bytes: body.length, wireBytes: wire.length };
 }
 
+/** One processing-phase sample of a slow path. */
+export interface AccuracySample {
+  /** The probe's start, ms since the epoch (lastProbeAt). */
+  at: number;
+  /** Reported processing phase less the target's 50 ms, ms. */
+  errMs: number;
+}
+
 /** Collects processing-phase samples of the slow paths until `stop` aborts. */
-async function pollProcessing(agent: AgentProcess, names: string[], stop: AbortSignal): Promise<number[]> {
+async function pollProcessing(agent: AgentProcess, names: string[], stop: AbortSignal): Promise<AccuracySample[]> {
   const seen = new Map<string, string>();
-  const samples: number[] = [];
+  const samples: AccuracySample[] = [];
   const period = 1000 / names.length;
   let i = 0;
   while (!stop.aborted) {
@@ -95,7 +115,7 @@ async function pollProcessing(agent: AgentProcess, names: string[], stop: AbortS
       };
       if (view.lastProbeAt && view.lastProbeAt !== seen.get(name) && view.result === 'ok' && view.phases.processing !== undefined) {
         seen.set(name, view.lastProbeAt);
-        samples.push(view.phases.processing * 1000 - SLOW_TARGET_MS);
+        samples.push({ at: Date.parse(view.lastProbeAt), errMs: view.phases.processing * 1000 - SLOW_TARGET_MS });
       }
     } catch {
       // the agent is busy or stopping; the next poll tries again
@@ -103,6 +123,15 @@ async function pollProcessing(agent: AgentProcess, names: string[], stop: AbortS
     await sleep(period);
   }
   return samples;
+}
+
+/** The 50 ms target's own lateness over the span of `samples` (its record, by request arrival). */
+async function slowTargetLateness(targets: Targets, samples: AccuracySample[]) {
+  const records = (await (await fetch(`http://127.0.0.1:${targets.slowStatsPort}/`)).json()) as Array<[number, number]>;
+  const from = Math.min(...samples.map((s) => s.at)) - 5;
+  const to = Math.max(...samples.map((s) => s.at)) + 1000;
+  const late = records.filter(([at]) => at >= from && at <= to).map(([, ms]) => ms);
+  return { targetLateP50Ms: quantile(late, 0.5), targetLateP99Ms: quantile(late, 0.99), targetLateMaxMs: Math.max(0, ...late) };
 }
 
 interface HistoryView { name: string; history: { at: string }[] }
@@ -161,6 +190,7 @@ export async function scaleBench(sizes: ScaleSizes, targets: Targets, dir: strin
     const cpuPercent = ((cpuSeconds(agent.pid) - cpu0) / sizes.windowS) * 100;
     const after = await timedScrape(agent.url);
     const samples = await polling;
+    const targetLate = await slowTargetLateness(targets, samples);
     const rss = rssBytes(agent.pid);
     const scrapes = [before, after];
     for (let i = 0; i < 3; i++) scrapes.push(await timedScrape(agent.url));
@@ -168,7 +198,7 @@ export async function scaleBench(sizes: ScaleSizes, targets: Targets, dir: strin
     const isLoad = (l: string): boolean => l.includes('path="load-');
     const probes = sumSamples(after.text, 'pathprobe_probes_total', isLoad) - sumSamples(before.text, 'pathprobe_probes_total', isLoad);
     const skipped = sumSamples(after.text, 'pathprobe_probes_skipped_total') - sumSamples(before.text, 'pathprobe_probes_skipped_total');
-    const abs = samples.map(Math.abs);
+    const abs = samples.map((s) => Math.abs(s.errMs));
 
     // Reload: change every 10th path's interval, drop 1 %, add 1 %; the rest is unchanged.
     const next: BenchPath[] = [];
@@ -215,7 +245,7 @@ export async function scaleBench(sizes: ScaleSizes, targets: Targets, dir: strin
           return [kind, of(after.text) - of(before.text)];
         })),
       },
-      accuracy: { samples: samples.length, errP50Ms: quantile(abs, 0.5), errP99Ms: quantile(abs, 0.99), errMaxMs: Math.max(...abs) },
+      accuracy: { samples: samples.length, errP50Ms: quantile(abs, 0.5), errP99Ms: quantile(abs, 0.99), errMaxMs: Math.max(...abs), raw: samples, ...targetLate },
       reload: {
         applyMs: seenAt - renamedAt,
         added: count('added'),

@@ -17,6 +17,8 @@ export interface Targets {
   httpPort: number;
   dnsPort: number;
   slowPort: number;
+  /** Serves the 50 ms target's own record: [arrival ms since the epoch, ms its answer left late]. */
+  slowStatsPort: number;
   /** How the 50 ms target is scheduled: `SCHED_FIFO 50`, or `normal (why not)`. */
   slowScheduling: string;
   close(): Promise<void>;
@@ -48,8 +50,9 @@ async function startTargetProcess(mode: 'load' | 'slow'): Promise<{ pid: number;
  * priority the target itself waited for a CPU, and that wait counted as the agent's error
  * (processing-phase error p99 11.8–21.1 ms in three runs at normal priority, 6.5–9.1 ms in three
  * real-time ones, on 2026-12-03; docs/performance.md lists which agent code each run had).
- * The target's work is bounded (a 3 ms spin per request, 20 requests a second). Needs root or
- * CAP_SYS_NICE; otherwise the target runs as it is and the bench says so.
+ * The target's work is bounded (it turns its event loop for the last 2 ms before each answer, 20
+ * requests a second). Needs root or CAP_SYS_NICE; otherwise the target runs as it is and the
+ * bench says so.
  */
 function realTime(pid: number): string {
   const chrt = spawnSync('chrt', ['--all-tasks', '--fifo', '--pid', '50', String(pid)], { encoding: 'utf8' });
@@ -71,6 +74,7 @@ export async function startTargets(): Promise<Targets> {
     httpPort: load.ports.http!,
     dnsPort: dns.port,
     slowPort: slow.ports.slow!,
+    slowStatsPort: slow.ports.slowStats!,
     slowScheduling,
     close: async () => {
       await Promise.all([dns.close(), load.close(), slow.close()]);

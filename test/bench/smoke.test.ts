@@ -57,7 +57,7 @@ t.test('npm run bench -- --smoke prints the table and writes the JSON', async (t
     mode: string; machine: { cpus: number }; figures: Figure[]; slowTargetScheduling: string;
     sections: {
       cpu: { check: string; pathprobe: { probes: number; ok: number }; blackbox: { probes: number; ok: number }; ratio: number }[];
-      scale: { accuracy: { samples: number }; reload: { unchangedChecked: number; added: number; removed: number; changed: number } };
+      scale: { accuracy: { samples: number; raw: { at: number; errMs: number }[]; targetLateP99Ms: number }; reload: { unchangedChecked: number; added: number; removed: number; changed: number } };
       netpol: { paths: number };
     };
   };
@@ -68,6 +68,11 @@ t.test('npm run bench -- --smoke prints the table and writes the JSON', async (t
   if (mayRunRealTime()) t.equal(result.slowTargetScheduling, 'SCHED_FIFO 50');
   else t.match(result.slowTargetScheduling, /^normal \(chrt: .+\)$/);
   t.equal(result.figures.length, lines.length - 1, 'one table row per figure');
+  // Every accuracy sample is kept with its time, and the 50 ms target reported its own lateness.
+  const accuracy = result.sections.scale.accuracy;
+  t.equal(accuracy.raw.length, accuracy.samples, 'every accuracy sample kept');
+  t.ok(accuracy.raw.every((s) => s.at > Date.parse('2020-01-01') && Number.isFinite(s.errMs)), 'samples carry their time and error');
+  t.ok(accuracy.targetLateP99Ms >= 0 && accuracy.targetLateP99Ms < 50, `the target's own lateness p99 is measured (${accuracy.targetLateP99Ms} ms)`);
   for (const f of result.figures) {
     t.ok(typeof f.value === 'number' && Number.isFinite(f.value), `${f.section} / ${f.figure} is a number (${String(f.value)})`);
   }
