@@ -41,7 +41,7 @@ export interface ScaleResult {
   metricsWireBytes: number;
   accuracy: {
     samples: number; errP50Ms: number; errP99Ms: number; errMaxMs: number;
-    /** Every sample: when its probe started (the API's lastProbeAt, ms since the epoch) and its error. */
+    /** Every sample: when its result was recorded (the API's lastProbeAt, ms since the epoch) and its error. */
     raw: AccuracySample[];
     /**
      * The control: how late the 50 ms target's own answers left (its clock, from reading the
@@ -95,7 +95,7 @@ async function timedScrape(url: string): Promise<{ text: string; ms: number; byt
 
 /** One processing-phase sample of a slow path. */
 export interface AccuracySample {
-  /** The probe's start, ms since the epoch (lastProbeAt). */
+  /** When the agent recorded the probe's result, ms since the epoch (lastProbeAt). */
   at: number;
   /** Reported processing phase less the target's 50 ms, ms. */
   errMs: number;
@@ -128,8 +128,9 @@ async function pollProcessing(agent: AgentProcess, names: string[], stop: AbortS
 /** The 50 ms target's own lateness over the span of `samples` (its record, by request arrival). */
 async function slowTargetLateness(targets: Targets, samples: AccuracySample[]) {
   const records = (await (await fetch(`http://127.0.0.1:${targets.slowStatsPort}/`)).json()) as Array<[number, number]>;
-  const from = Math.min(...samples.map((s) => s.at)) - 5;
-  const to = Math.max(...samples.map((s) => s.at)) + 1000;
+  // A sample is stamped when its result was recorded, ~50 ms after its request reached the target.
+  const from = samples.length > 0 ? Math.min(...samples.map((s) => s.at)) - 2 * SLOW_TARGET_MS : -Infinity;
+  const to = samples.length > 0 ? Math.max(...samples.map((s) => s.at)) : Infinity;
   const late = records.filter(([at]) => at >= from && at <= to).map(([, ms]) => ms);
   return { targetLateP50Ms: quantile(late, 0.5), targetLateP99Ms: quantile(late, 0.99), targetLateMaxMs: Math.max(0, ...late) };
 }

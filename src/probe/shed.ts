@@ -1,8 +1,8 @@
 // Closed sockets keep nothing of a probe alive.
 //
-// Node.js keeps a closed socket's native handle wrapper, and through it the socket, alive across
-// young-generation collections (V8 treats the wrapper's weak handle as a root until a full
-// collection), so every probe's socket is promoted to the old generation. Whatever the socket
+// A closed Node.js socket survives young-generation collections and goes only in a full one
+// (measured; most likely V8's scavenger counts the weak handle of its native wrapper as a root),
+// so every probe's socket is promoted to the old generation. Whatever the socket
 // still references (its listeners' closures: the probe's clock, deadline, request and result)
 // is promoted with it, and the old generation fills faster: more full collections, and longer
 // scavenges copying the lot. Once 'close' has been emitted nothing more is, so the listeners can go.
