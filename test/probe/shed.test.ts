@@ -2,8 +2,8 @@
 // closed socket alive through young-generation collections, so whatever its listeners capture is
 // promoted with it; the probers therefore drop every listener once 'close' was emitted. Every
 // socket, request and response a prober makes is caught through Node's diagnostics channels
-// (created by node:net, node:dgram and node:http themselves), for answered, refused and
-// timed-out probes of each kind.
+// (created by node:net, node:dgram and node:http themselves): tcp and http probes answered,
+// refused and timed out, an https probe, and a DNS probe.
 import dc from 'node:diagnostics_channel';
 import type { EventEmitter } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
