@@ -67,6 +67,15 @@ t.test('failure classes', async (t) => {
   }
 });
 
+t.test('a nameserver the socket cannot connect to is dns_error, not a crash', async (t) => {
+  // connect() to the broadcast address fails at once with EACCES (no SO_BROADCAST): nothing is
+  // sent. The failed connect's callback once went on to send on the unconnected socket, which
+  // threw outside any handler and took the probe thread down.
+  const out = await probeDns(dnsPath('web.team-a.svc.cluster.local.', { server: { host: '255.255.255.255', port: 53 } }, 500), ctx());
+  t.equal(out.result, 'dns_error', out.detail);
+  t.match(out.detail, /EACCES/);
+});
+
 t.test('no answer before the deadline is dns_timeout, returned on time', async (t) => {
   const out = await probeDns(dnsPath('silent.test.', direct(), 400), ctx());
   t.equal(out.result, 'dns_timeout', out.detail);

@@ -102,8 +102,11 @@ function exchangeUdp(
       if (verdict.kind === 'mismatch') unusable = verdict.detail;
       else finish(verdict);
     });
-    // A connected socket only receives from the server, and gets ICMP errors as 'error'.
-    socket.connect(server.port, server.host, () => {
+    // A connected socket only receives from the server, and gets ICMP errors as 'error'. A
+    // connect that fails (no route, a broadcast address) calls back with the error: sending on the
+    // unconnected socket then would throw outside any handler.
+    socket.connect(server.port, server.host, (connectError?: Error) => {
+      if (connectError) return finish({ kind: 'neterror', detail: errorDetail(connectError) });
       socket.send(query, (e) => e && finish({ kind: 'neterror', detail: errorDetail(e) }));
     });
     return () => {
