@@ -125,14 +125,18 @@ async function pollProcessing(agent: AgentProcess, names: string[], stop: AbortS
   return samples;
 }
 
-/** The 50 ms target's own lateness over the span of `samples` (its record, by request arrival). */
+/**
+ * The 50 ms target's own lateness for every request it read over the span of `samples` (its
+ * record, by request arrival; results the poller did not see count too). NaN without samples.
+ */
 async function slowTargetLateness(targets: Targets, samples: AccuracySample[]) {
+  if (samples.length === 0) return { targetLateP50Ms: NaN, targetLateP99Ms: NaN, targetLateMaxMs: NaN };
   const records = (await (await fetch(`http://127.0.0.1:${targets.slowStatsPort}/`)).json()) as Array<[number, number]>;
   // A sample is stamped when its result was recorded, ~50 ms after its request reached the target.
-  const from = samples.length > 0 ? Math.min(...samples.map((s) => s.at)) - 2 * SLOW_TARGET_MS : -Infinity;
-  const to = samples.length > 0 ? Math.max(...samples.map((s) => s.at)) : Infinity;
+  const from = Math.min(...samples.map((s) => s.at)) - 2 * SLOW_TARGET_MS;
+  const to = Math.max(...samples.map((s) => s.at));
   const late = records.filter(([at]) => at >= from && at <= to).map(([, ms]) => ms);
-  return { targetLateP50Ms: quantile(late, 0.5), targetLateP99Ms: quantile(late, 0.99), targetLateMaxMs: Math.max(0, ...late) };
+  return { targetLateP50Ms: quantile(late, 0.5), targetLateP99Ms: quantile(late, 0.99), targetLateMaxMs: late.length > 0 ? Math.max(...late) : NaN };
 }
 
 interface HistoryView { name: string; history: { at: string }[] }

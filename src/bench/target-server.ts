@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 
 const HOLD_MS = 50;
 /** How long before the instant the timer fires; the rest is waited for turn by turn. */
-const SPIN_MS = 2;
+const TURN_MS = 2;
 /** Lateness records kept for the stats server (the newest). */
 const MAX_RECORDS = 20_000;
 
@@ -42,7 +42,7 @@ function slowServer(): http.Server {
       lateness.push([arrived, now - at - HOLD_MS]);
       if (lateness.length > MAX_RECORDS) lateness.splice(0, lateness.length - MAX_RECORDS);
     };
-    setTimeout(answer, HOLD_MS - SPIN_MS);
+    setTimeout(answer, HOLD_MS - TURN_MS);
   });
 }
 

@@ -1,4 +1,4 @@
-// Closed sockets keep nothing of a probe alive.
+// Closed sockets keep none of a probe's listener closures alive.
 //
 // A closed Node.js socket survives young-generation collections and goes only in a full one
 // (measured; most likely V8's scavenger counts the weak handle of its native wrapper as a root),
