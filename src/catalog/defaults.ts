@@ -125,6 +125,11 @@ export function checkHttpSettings(http: RawHttp, path: string, loc: Locator, pro
     const at = joinYamlPath(joinYamlPath(path, 'headers'), name);
     if (!HEADER_NAME.test(name)) problems.error(loc, at, `header name "${clip(name)}" is not a valid HTTP token`, 'key');
     else if (/[\r\n\0]/.test(value)) problems.error(loc, at, `header "${clip(name)}" must not contain line breaks or NUL`);
+    // What node:http sends (RFC 9110 field-value, obs-text as bytes): tab, visible ASCII and
+    // space, and \x80-\xff; any other character it refuses at request time.
+    else if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+      problems.error(loc, at, `header "${clip(name)}" may hold only tab, printable ASCII and characters U+0080–U+00FF (as Node.js sends them)`);
+    }
   }
   if (http.bodyMatch !== undefined) {
     try {

@@ -3,7 +3,7 @@
 // or the deadline hit. Host header and SNI carry the URL's host.
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import nodeHttp, { type ClientRequestArgs, type IncomingMessage } from 'node:http';
+import nodeHttp, { type ClientRequest, type ClientRequestArgs, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { HttpOptions, PathSpec } from '../catalog/types.js';
 import { classifyFailure, type ProbeStage } from '../classify/classify.js';
@@ -150,11 +150,12 @@ function requestOnce(
   let socket: Duplex | undefined;
   return new Promise<HopResult>((resolve) => {
     let settled = false;
+    let request: ClientRequest | undefined;
     const done = (result: HopResult): void => {
       if (settled) return;
       settled = true;
       deadline.signal.removeEventListener('abort', onDeadline);
-      request.destroy();
+      request?.destroy();
       socket?.destroy();
       resolve(result);
     };
@@ -166,7 +167,6 @@ function requestOnce(
     // node:http removes only once the stream has closed, after the probe returned: the caller's
     // signal must be left clean (the scheduler reuses it).
     const onDeadline = (): void => fail(deadline.signal.reason);
-    deadline.signal.addEventListener('abort', onDeadline, { once: true });
     const createConnection: NonNullable<ClientRequestArgs['createConnection']> = (_options, created) => {
       clock.enter('connect');
       stage = 'connect';
@@ -192,14 +192,22 @@ function requestOnce(
         }, (error: Error) => created(error, undefined as never)); // node:http reads no socket with an error
       return undefined;
     };
-    const request = nodeHttp.request({
-      method: http.method,
-      path: `${url.pathname}${url.search}`,
-      // No Accept-Encoding: the body is never decompressed, so it stays bounded.
-      headers: { host: url.host, 'user-agent': USER_AGENT, ...http.headers },
-      createConnection,
-      maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
-    });
+    try {
+      request = nodeHttp.request({
+        method: http.method,
+        path: `${url.pathname}${url.search}`,
+        // No Accept-Encoding: the body is never decompressed, so it stays bounded.
+        headers: { host: url.host, 'user-agent': USER_AGENT, ...http.headers },
+        createConnection,
+        maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
+      });
+    } catch (error) {
+      // node:http refused to build the request (a header value it will not send; the catalog
+      // checks for it, an embedder may not): nothing was sent. A connection it began is
+      // destroyed when it opens (settled).
+      return done({ ok: false, result: 'error', detail: `request not sent: ${(error as Error).message}` });
+    }
+    deadline.signal.addEventListener('abort', onDeadline, { once: true });
     request.on('error', fail);
     shedOnClose(request);
     // Processing ends at the response's first bytes (blackbox_exporter's "processing" too), not

@@ -45,6 +45,8 @@ const CASES: Case[] = [
     message: 'http.tls applies only to https:// targets' },
   { fixture: 'header-name-invalid.yaml', at: '10:9', yamlPath: 'paths[0].http.headers["X Bad"]',
     message: 'header name "X Bad" is not a valid HTTP token' },
+  { fixture: 'header-value-unsendable.yaml', at: '10:17', yamlPath: 'paths[0].http.headers.x-note',
+    message: 'header "x-note" may hold only tab, printable ASCII and characters U+0080–U+00FF (as Node.js sends them)' },
   { fixture: 'body-match-invalid.yaml', at: '9:18', yamlPath: 'paths[0].http.bodyMatch',
     message: 'bodyMatch is not a valid regular expression: Invalid regular expression: /(unclosed/: Unterminated group' },
   { fixture: 'dns-server-not-ip.yaml', at: '8:19', yamlPath: 'paths[0].dns.server',

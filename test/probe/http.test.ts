@@ -1,5 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
+import { getEventListeners } from 'node:events';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -227,4 +228,26 @@ t.test('ok whatever the server says about keeping the connection: short Keep-Ali
     for (let i = 0; i < 100 && !closed; i++) await new Promise((r) => setTimeout(r, 10));
     t.ok(closed, `${name}: connection closed by the probe`);
   }
+});
+
+t.test('a header node:http refuses to send is error, with nothing left on the caller\'s signal', async (t) => {
+  // The catalog rejects such values; an embedder's PathSpec may not. node:http throws while
+  // building the request: once a rejected promise and an abort listener left on the scheduler's
+  // signal that threw (TDZ) when the signal aborted later.
+  const escaped: unknown[] = [];
+  const onEscape = (e: unknown): void => { escaped.push(e); };
+  process.on('uncaughtException', onEscape);
+  t.teardown(() => process.off('uncaughtException', onEscape));
+  let served = 0;
+  const port = await serve(t, (_req, res) => { served++; res.end('hi'); });
+  const controller = new AbortController();
+  const out = await probeHttp(httpPath(`http://127.0.0.1:${port}/`, { headers: { 'x-note': 'caf\u20ac' } }),
+    { ...ctx(), signal: controller.signal, deadlineAt: performance.now() + 2000 });
+  t.equal(out.result, 'error', out.detail);
+  t.match(out.detail, /request not sent: Invalid character in header content \["x-note"\]/);
+  t.equal(getEventListeners(controller.signal, 'abort').length, 0, 'no listener left on the signal');
+  controller.abort(new Error('later'));
+  await new Promise((r) => setTimeout(r, 50));
+  t.same(escaped, [], 'nothing thrown when the signal aborts later');
+  t.equal(served, 0, 'no request reached the server');
 });
