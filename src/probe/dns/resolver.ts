@@ -127,7 +127,13 @@ function ask(
   server: NameServer, transport: 'udp' | 'tcp', name: string, type: DnsType, timeoutMs: number, signal: AbortSignal,
 ): Promise<ExchangeResult> {
   const id = randomInt(0, 0x10000);
-  const query = encodeQuery(id, name, TYPE_CODE[type]);
+  let query: Buffer;
+  try {
+    query = encodeQuery(id, name, TYPE_CODE[type]);
+  } catch (e) {
+    // The search plan leaves out names that cannot be asked; this keeps any other from throwing.
+    return Promise.resolve({ kind: 'malformed', detail: `cannot ask for "${name}": ${(e as Error).message}` });
+  }
   return exchange(server, transport, query, { id, name, type: TYPE_CODE[type] }, timeoutMs, signal);
 }
 

@@ -98,6 +98,13 @@ t.test('search list with ndots:5, SERVFAIL on one domain moves on (glibc)', asyn
   t.same(refusedFirst.tried, ['x.closed.test'], 'REFUSED on a search domain stops the search');
 });
 
+t.test('a search list with a domain that cannot make a valid name: skipped, the lookup goes on', async (t) => {
+  const conf = { search: ['a..b', `${'x'.repeat(64)}.test`, 'svc.cluster.local'], ndots: 5 };
+  const s = await lookup('short', 'A', options(conf));
+  t.ok(s.ok, 'found through the good domain');
+  t.same(s.tried, ['short.svc.cluster.local']);
+});
+
 t.test('a second server is asked when the first fails', async (t) => {
   const dead = await startDnsServer({}, { unknown: 'servfail' });
   t.teardown(() => dead.close());

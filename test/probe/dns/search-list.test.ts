@@ -36,3 +36,11 @@ t.test('single labels search; overlong expansions are skipped; no search list = 
   const long = 'a'.repeat(63) + '.' + 'b'.repeat(63) + '.' + 'c'.repeat(63);
   t.same(searchPlan(long, ['d'.repeat(63)], 5).candidates, [long]);
 });
+
+t.test('a search domain that cannot make a valid name is skipped, not asked (and never throws)', async (t) => {
+  // A bad resolv.conf line: an empty label, a label over 63 bytes, and one that fits 255
+  // characters but not 255 bytes in UTF-8. The good domain is kept, in its place.
+  const bad = ['a..b', `${'x'.repeat(64)}.test`, Array(4).fill('é'.repeat(31)).join('.')];
+  t.same(searchPlan('svc', [...bad, 'ns.svc.cluster.local'], 5).candidates, ['svc.ns.svc.cluster.local', 'svc']);
+  t.same(searchPlan('svc', bad, 5).candidates, ['svc']);
+});
