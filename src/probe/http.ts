@@ -144,7 +144,9 @@ function requestOnce(
   follow: (status: number, location?: string) => URL | undefined,
 ): Promise<HopResult> {
   const { http } = prepared;
-  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+  // An explicit port is used as given, 0 too (a redirect may carry it; the connect then fails):
+  // only an absent one means the scheme's default.
+  const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   let stage: ProbeStage = 'connect';
   let socket: Duplex | undefined;

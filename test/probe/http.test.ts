@@ -180,7 +180,7 @@ t.test('redirects: off by default; followed up to N hops on the same host only',
   port = await serve(t, (req, res) => {
     hits.push(req.url ?? '');
     const to: Record<string, string> = {
-      '/a': '/b', '/b': '/c', '/away': `http://other.test:${port}/c`, '/ftp': 'ftp://svc.test/c',
+      '/a': '/b', '/b': '/c', '/away': `http://other.test:${port}/c`, '/ftp': 'ftp://svc.test/c', '/port0': 'http://svc.test:0/c',
     };
     const location = to[req.url ?? ''];
     if (location) res.writeHead(302, { location }).end();
@@ -201,6 +201,11 @@ t.test('redirects: off by default; followed up to N hops on the same host only',
   t.equal(away.status, 302);
   const ftp = await probeHttp(httpPath(url('/ftp'), { followRedirects: 5, expectStatus: [302] }), ctx());
   t.equal(ftp.result, 'ok', 'a non-http redirect is judged as the response');
+  // An explicit port 0 is not the scheme's default: the hop's connect fails, nothing goes to port 80.
+  const port0 = await probeHttp(httpPath(url('/port0'), { followRedirects: 5 }), ctx());
+  t.not(port0.result, 'ok', port0.detail);
+  t.match(port0.detail, /:0\b/, `the hop was to port 0: ${port0.detail}`);
+  t.notMatch(port0.detail, /:80\b/);
   t.equal(hits.filter((h) => h === '/c').length, 1, '/c fetched only by the 2-hop probe, never via other.test');
 });
 

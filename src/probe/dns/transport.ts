@@ -107,7 +107,12 @@ function exchangeUdp(
     // unconnected socket then would throw outside any handler.
     socket.connect(server.port, server.host, (connectError?: Error) => {
       if (connectError) return finish({ kind: 'neterror', detail: errorDetail(connectError) });
-      socket.send(query, (e) => e && finish({ kind: 'neterror', detail: errorDetail(e) }));
+      try {
+        socket.send(query, (e) => e && finish({ kind: 'neterror', detail: errorDetail(e) }));
+      } catch (e) {
+        // Closed meanwhile (the exchange already ended): nothing to send.
+        finish({ kind: 'neterror', detail: errorDetail(e) });
+      }
     });
     return () => {
       try {
