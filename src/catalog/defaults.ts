@@ -8,6 +8,7 @@ import type { RawDefaults, RawDns, RawHttp } from './schema.js';
 import { checkHttpUrl, parseHostPort } from './target.js';
 import { isIP } from 'node:net';
 import type { DnsOptions, HttpOptions, Severity } from './types.js';
+import { bodyMatchProblem } from '../probe/body-match.js';
 
 /** Built-in defaults, applied under the catalog's `defaults:`. */
 export const BUILTIN_DEFAULTS = {
@@ -132,11 +133,8 @@ export function checkHttpSettings(http: RawHttp, path: string, loc: Locator, pro
     }
   }
   if (http.bodyMatch !== undefined) {
-    try {
-      new RegExp(http.bodyMatch);
-    } catch (e) {
-      problems.error(loc, joinYamlPath(path, 'bodyMatch'), `bodyMatch is not a valid regular expression: ${(e as Error).message}`);
-    }
+    const problem = bodyMatchProblem(http.bodyMatch);
+    if (problem !== undefined) problems.error(loc, joinYamlPath(path, 'bodyMatch'), problem);
   }
 }
 

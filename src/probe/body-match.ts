@@ -2,16 +2,41 @@
 // target chose: a catastrophic pattern (`^(a+)+$`) on a hostile body would backtrack for hours and,
 // being synchronous, stall every probe. V8 can switch such a match to its linear-time engine once
 // backtracking gets excessive; this turns that on, process-wide, before the first pattern compiles.
+// A pattern that engine cannot run (lookahead, lookbehind, a backreference, a repeat count beyond
+// its limit) would have no such fallback, so it is refused: by the catalog check, and here.
 import { setFlagsFromString } from 'node:v8';
 
 let guarded = false;
 
-/** `new RegExp(source)` with V8's excessive-backtracking fallback enabled; throws on a bad pattern. */
-export function compileBodyMatch(source: string): RegExp {
-  if (!guarded) {
-    // Read when a pattern compiles, so setting it at run time takes effect for every later pattern.
-    setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
-    guarded = true;
+function guard(): void {
+  if (guarded) return;
+  // Read when a pattern compiles, so setting them at run time takes effect for every later
+  // pattern; the second only makes the linear engine's `l` flag available, for the check below.
+  setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+  setFlagsFromString('--enable-experimental-regexp-engine');
+  guarded = true;
+}
+
+/** Why `source` cannot be a bodyMatch (the catalog's message), or undefined when it can. */
+export function bodyMatchProblem(source: string): string | undefined {
+  guard();
+  try {
+    new RegExp(source);
+  } catch (e) {
+    return `bodyMatch is not a valid regular expression: ${(e as Error).message}`;
   }
+  try {
+    new RegExp(source, 'l');
+  } catch {
+    return 'bodyMatch must be matchable in linear time, so that no response body can stall the agent: '
+      + 'no lookahead, lookbehind or backreference, and no repeat count over a few hundred';
+  }
+  return undefined;
+}
+
+/** `new RegExp(source)` with V8's excessive-backtracking fallback enabled; throws on a pattern bodyMatchProblem refuses. */
+export function compileBodyMatch(source: string): RegExp {
+  const problem = bodyMatchProblem(source);
+  if (problem !== undefined) throw new SyntaxError(problem);
   return new RegExp(source);
 }

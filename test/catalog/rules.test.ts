@@ -49,6 +49,8 @@ const CASES: Case[] = [
     message: 'header "x-note" may hold only tab, printable ASCII and characters U+0080–U+00FF (as Node.js sends them)' },
   { fixture: 'body-match-invalid.yaml', at: '9:18', yamlPath: 'paths[0].http.bodyMatch',
     message: 'bodyMatch is not a valid regular expression: Invalid regular expression: /(unclosed/: Unterminated group' },
+  { fixture: 'body-match-not-linear.yaml', at: '9:18', yamlPath: 'paths[0].http.bodyMatch',
+    message: 'bodyMatch must be matchable in linear time, so that no response body can stall the agent: no lookahead, lookbehind or backreference, and no repeat count over a few hundred' },
   { fixture: 'dns-server-not-ip.yaml', at: '8:19', yamlPath: 'paths[0].dns.server',
     message: 'dns.server "kube-dns.kube-system" must be an IP address, optionally with :port' },
   { fixture: 'unknown-source.yaml', at: '7:11', yamlPath: 'paths[0].from',

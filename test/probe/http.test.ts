@@ -256,3 +256,12 @@ t.test('a header node:http refuses to send is error, with nothing left on the ca
   t.same(escaped, [], 'nothing thrown when the signal aborts later');
   t.equal(served, 0, 'no request reached the server');
 });
+
+t.test('a bodyMatch the linear engine cannot run is error before any request (no fallback, so no chance to stall)', async (t) => {
+  let served = 0;
+  const port = await serve(t, (_req, res) => { served++; res.end('a'.repeat(31) + '!'); });
+  const out = await probeHttp(httpPath(`http://127.0.0.1:${port}/`, { bodyMatch: '^(a+)+(?=b)' }), ctx());
+  t.equal(out.result, 'error', out.detail);
+  t.match(out.detail, /invalid bodyMatch/);
+  t.equal(served, 0, 'nothing was asked of the target');
+});
