@@ -188,7 +188,7 @@ export class PathTable {
     worker.on('message', (reply: FromWorker) => {
       const waiting = this.renders.get(reply.id);
       this.renders.delete(reply.id);
-      if (this.renders.size === 0) worker.unref();
+      if (this.renders.size === 0 && !this.closing) worker.unref();
       waiting?.resolve(Buffer.from(reply.buffer, 0, reply.length));
     });
     const lost = (error: unknown) => {
@@ -213,6 +213,10 @@ export class PathTable {
     const worker = this.worker;
     if (worker === undefined) return;
     this.closing = true;
+    // Ref'd again (and kept so: no reply unrefs it while closing) so the process waits for the
+    // thread to stop: an unref'd worker's terminate() may never settle if nothing else keeps the
+    // loop alive (a failed listen right after start: exit 13, no message).
+    worker.ref();
     await worker.terminate();
   }
 

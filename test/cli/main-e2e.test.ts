@@ -4,7 +4,10 @@ import t from 'tap';
 import { until } from '../helpers/until.js';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { freePort } from '../helpers/free-port.js';
-import { requireBuiltMain, runMain } from '../helpers/run-main.js';
+import { MAIN, requireBuiltMain, runMain } from '../helpers/run-main.js';
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { startAgentProcess } from '../reliability/helpers/agent-process.js';
 import { writeTempCatalog } from '../reliability/helpers/targets.js';
 
@@ -56,6 +59,29 @@ t.test('usage errors: error + hint on stderr, exit 2', async (t) => {
   const help = await runMain(['--help']);
   t.equal(help.code, 0);
   for (const name of ['run', 'check', 'demo']) t.match(help.stdout, new RegExp(`^  ${name} `, 'm'), `--help lists ${name}`);
+});
+
+t.test('run with an address it cannot listen on: exit 2 with the message, every time', async (t) => {
+  // The render worker was started and unref'd just before: its terminate() once left the process
+  // with nothing to wait on, and it exited 13 (an unsettled top-level await) without a word. That
+  // happened 5 times in 5 from a shell (output to files); under tap the old code passed this test
+  // too, so it guards the exit code and the message, not that race.
+  const port = await freePort();
+  const file = await writeTempCatalog(t, [
+    'apiVersion: pathprobe/v1', 'kind: PathCatalog', 'paths:',
+    `  - {name: web, from: {namespace: a}, to: "http://127.0.0.1:${port}/", check: http}`, '',
+  ].join('\n'));
+  // Output to files, not pipes, and without tap's NODE_* settings, as from a shell.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NODE_') && !k.startsWith('TAP')));
+  const out = join(dirname(file), 'out.log');
+  const err = join(dirname(file), 'err.log');
+  for (let i = 0; i < 4; i++) {
+    const fds = [openSync(out, 'w'), openSync(err, 'w')];
+    const ran = spawnSync(process.execPath, [MAIN, 'run', '--catalog', file, '--listen', 'nope'], { stdio: ['ignore', ...fds], timeout: 30_000, env });
+    for (const fd of fds) closeSync(fd);
+    t.equal(ran.status, 2, `run ${i + 1}: exit 2`);
+    t.match(readFileSync(err, 'utf8'), /^error: invalid listen address "nope"\nhint: /, `run ${i + 1}: says why`);
+  }
 });
 
 t.test('run serves, becomes ready, and exits 0 on SIGTERM after a clean stop', async (t) => {
