@@ -265,7 +265,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       watcher?.close();
       await queue;
       const abandoned = await engine.stop(timeoutMs);
-      if (abandoned > 0) logger.warn({ abandoned }, 'probes still running at shutdown were abandoned');
+      if (Number.isNaN(abandoned)) logger.warn('the probe thread did not answer the stop in time and was ended; its probes in flight were abandoned');
+      else if (abandoned > 0) logger.warn({ abandoned }, 'probes still running at shutdown were abandoned');
       await app.close();
       await registry.paths.close();
       logger.info('agent stopped');

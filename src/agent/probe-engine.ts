@@ -173,6 +173,8 @@ export type FromProbeThread =
 export const PROBE_BATCH_MS = 10;
 
 const PROBE_THREAD = siblingModule(import.meta.url, 'probe-thread');
+/** How long past its own stop timeout the probe thread's answer to stop is waited for. */
+export const STOP_REPLY_GRACE_MS = 1000;
 
 /** The probe thread's replies to a request (every FromProbeThread but a batch). */
 type Reply = Exclude<FromProbeThread, ProbeBatch>;
@@ -264,13 +266,18 @@ export class ThreadEngine implements ProbeEngine {
     if (this.local) return this.local.stop(timeoutMs);
     const worker = this.worker;
     if (worker === undefined) return Promise.resolve(0);
-    const stopped = new Promise<number>((resolve, reject) =>
+    let timer: NodeJS.Timeout | undefined;
+    const stopped = new Promise<number>((resolve, reject) => {
       this.request({ t: 'stop', id: 0, timeoutMs }, {
         answer: (reply) => resolve(reply.t === 'stopped' ? reply.abandoned : 0),
         replay: (local) => void local.stop(timeoutMs).then(resolve, reject),
-      }),
-    );
+      });
+      // A probe thread that does not answer (stuck in a synchronous loop) is ended anyway, so a
+      // shutdown never outlasts its grace period: what it had in flight is abandoned, uncounted.
+      timer = setTimeout(() => resolve(Number.NaN), timeoutMs + STOP_REPLY_GRACE_MS);
+    });
     return stopped.finally(() => {
+      clearTimeout(timer);
       // Its reply came after its last batch: nothing is lost by ending it now.
       this.worker = undefined;
       void worker.terminate();
