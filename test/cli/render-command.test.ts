@@ -162,6 +162,15 @@ t.test('--out DIR: one file per namespace plus a kustomization listing them; sta
   t.same(await readFile(join(out, 'shop.yaml')), first, 'same bytes on re-render');
 });
 
+t.test('--out that cannot be written: a located error, not a crash', async (t) => {
+  const dir = await setup(t);
+  // An existing file where the directory should be (it once came out as an internal error, exit 70).
+  await t.rejects(render(dir, [...BASE, '--out', 'catalog.yaml']), {
+    name: 'PathprobeError', code: 'PP_RENDER_OUT', message: /^cannot write --out .*catalog\.yaml: EEXIST \(mkdir .*catalog\.yaml\)$/,
+  });
+  t.equal(await readFile(join(dir, 'catalog.yaml'), 'utf8'), CATALOG, 'the file is untouched');
+});
+
 t.test('options: --no-podmonitor, --scrape-annotations, labels, namespaces', async (t) => {
   const dir = await setup(t);
   const r = await render(dir, [...BASE, '--no-podmonitor', '--scrape-annotations', '--monitoring-namespace', 'observability',
