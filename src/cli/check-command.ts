@@ -88,6 +88,7 @@ function pickPaths(paths: PathSpec[], names: string[]): PathSpec[] {
 export function createCheckCommand(loadDeps: () => Promise<CheckDeps>): Command {
   return {
     name: 'check',
+    stopsOnSignal: true,
     summary: 'probe every path once from here and print a table or JSON (exit 1 when any fails)',
     usage: USAGE,
     async run(args, io) {

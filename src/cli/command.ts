@@ -21,4 +21,9 @@ export interface Command {
   usage: string;
   /** Runs the command; resolves to the exit status. Throws only PathprobeError subclasses. */
   run(args: string[], io: CommandIO): Promise<number>;
+  /**
+   * True when the command stops on io.stopSignal by itself (a long-running one). For the others
+   * the first SIGTERM/SIGINT ends the process at once (exit 128 + the signal's number).
+   */
+  stopsOnSignal?: boolean;
 }

@@ -63,6 +63,7 @@ export function demoBanner(agentUrl: string): string {
 export function createDemoCommand(loadDeps: () => Promise<AgentDeps>): Command {
   return {
     name: 'demo',
+    stopsOnSignal: true,
     summary: 'run the agent against built-in loopback targets (what `npm start` does)',
     usage: USAGE,
     async run(args, io) {

@@ -27,6 +27,7 @@ Options:
 /** The `explainer` command. */
 export const explainerCommand: Command = {
   name: 'explainer',
+    stopsOnSignal: true,
   summary: 'in-cluster: watch the API read-only and export NetworkPolicy verdicts per path',
   usage: USAGE,
   async run(args: string[], io: CommandIO): Promise<number> {

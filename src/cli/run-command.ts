@@ -76,6 +76,7 @@ export async function runAgentUntilStopped(options: AgentOptions, io: CommandIO,
 export function createRunCommand(loadDeps: () => Promise<AgentDeps>): Command {
   return {
     name: 'run',
+    stopsOnSignal: true,
     summary: 'the agent: probe paths continuously, serve metrics, health and the status page',
     usage: USAGE,
     async run(args, io) {

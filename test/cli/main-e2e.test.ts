@@ -5,7 +5,7 @@ import { until } from '../helpers/until.js';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { freePort } from '../helpers/free-port.js';
 import { MAIN, requireBuiltMain, runMain } from '../helpers/run-main.js';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startAgentProcess } from '../reliability/helpers/agent-process.js';
@@ -81,6 +81,25 @@ t.test('run with an address it cannot listen on: exit 2 with the message, every 
     for (const fd of fds) closeSync(fd);
     t.equal(ran.status, 2, `run ${i + 1}: exit 2`);
     t.match(readFileSync(err, 'utf8'), /^error: invalid listen address "nope"\nhint: /, `run ${i + 1}: says why`);
+  }
+});
+
+t.test('a command with no graceful stop ends on the first SIGTERM or SIGINT (explain waiting on stdin)', async (t) => {
+  // explain reads --manifests - from stdin, left open here: it once ignored the first signal.
+  const file = await writeTempCatalog(t, [
+    'apiVersion: pathprobe/v1', 'kind: PathCatalog', 'paths:',
+    '  - {name: web, from: {namespace: a}, to: "http://web.b.svc:8080/", check: http}', '',
+  ].join('\n'));
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+    const child = spawn(process.execPath, [MAIN, 'explain', '--catalog', file, '--manifests', '-'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    await new Promise((r) => setTimeout(r, 1000)); // started, and waiting on stdin
+    const sentAt = Date.now();
+    child.kill(signal);
+    const exitCode = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 5000))]);
+    t.equal(exitCode, code, `${signal}: exit ${code}`);
+    t.ok(Date.now() - sentAt < 3000, `${signal}: at once`);
   }
 });
 
