@@ -119,12 +119,21 @@ export function checkRunbook(text: string, path: string, loc: Locator, problems:
 }
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/**
+ * Headers that frame the exchange, which the prober owns: a GET declaring a body the prober never
+ * sends (Content-Length, Transfer-Encoding) or waiting for a 100 (Expect) would hang or be refused
+ * by the target, and be reported as the path's fault. Host stays settable (virtual hosts).
+ */
+const FRAMING_HEADERS: ReadonlySet<string> = new Set(['content-length', 'transfer-encoding', 'expect', 'connection', 'te', 'upgrade']);
 
 /** Checks http settings where written: header names/values, bodyMatch as a regular expression. */
 export function checkHttpSettings(http: RawHttp, path: string, loc: Locator, problems: Problems): void {
   for (const [name, value] of Object.entries(http.headers ?? {})) {
     const at = joinYamlPath(joinYamlPath(path, 'headers'), name);
     if (!HEADER_NAME.test(name)) problems.error(loc, at, `header name "${clip(name)}" is not a valid HTTP token`, 'key');
+    else if (FRAMING_HEADERS.has(name.toLowerCase())) {
+      problems.error(loc, at, `header "${clip(name)}" is set by the prober (it sends no body and one request per connection)`, 'key');
+    }
     else if (/[\r\n\0]/.test(value)) problems.error(loc, at, `header "${clip(name)}" must not contain line breaks or NUL`);
     // What node:http sends (RFC 9110 field-value, obs-text as bytes): tab, visible ASCII and
     // space, and \x80-\xff; any other character it refuses at request time.

@@ -45,6 +45,8 @@ const CASES: Case[] = [
     message: 'http.tls applies only to https:// targets' },
   { fixture: 'header-name-invalid.yaml', at: '10:9', yamlPath: 'paths[0].http.headers["X Bad"]',
     message: 'header name "X Bad" is not a valid HTTP token' },
+  { fixture: 'header-framing.yaml', at: '10:9', yamlPath: 'paths[0].http.headers.Content-Length',
+    message: 'header "Content-Length" is set by the prober (it sends no body and one request per connection)' },
   { fixture: 'header-value-unsendable.yaml', at: '10:17', yamlPath: 'paths[0].http.headers.x-note',
     message: 'header "x-note" may hold only tab, printable ASCII and characters U+0080–U+00FF (as Node.js sends them)' },
   { fixture: 'body-match-invalid.yaml', at: '9:18', yamlPath: 'paths[0].http.bodyMatch',
