@@ -18,6 +18,12 @@ async function loopbackHttp(t: { teardown(fn: () => unknown): void }): Promise<n
   return (server.address() as { port: number }).port;
 }
 
+/**
+ * The environment without tap's NODE_* and TAP* settings, as from a shell: tap's hooks in a child
+ * install signal handlers of their own and keep its loop alive.
+ */
+const PLAIN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NODE_') && !k.startsWith('TAP')));
+
 t.before(requireBuiltMain);
 
 t.test('check --output json against real loopback servers: ok, refused, http_status', async (t) => {
@@ -72,12 +78,11 @@ t.test('run with an address it cannot listen on: exit 2 with the message, every 
     `  - {name: web, from: {namespace: a}, to: "http://127.0.0.1:${port}/", check: http}`, '',
   ].join('\n'));
   // Output to files, not pipes, and without tap's NODE_* settings, as from a shell.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NODE_') && !k.startsWith('TAP')));
   const out = join(dirname(file), 'out.log');
   const err = join(dirname(file), 'err.log');
   for (let i = 0; i < 4; i++) {
     const fds = [openSync(out, 'w'), openSync(err, 'w')];
-    const ran = spawnSync(process.execPath, [MAIN, 'run', '--catalog', file, '--listen', 'nope'], { stdio: ['ignore', ...fds], timeout: 30_000, env });
+    const ran = spawnSync(process.execPath, [MAIN, 'run', '--catalog', file, '--listen', 'nope'], { stdio: ['ignore', ...fds], timeout: 30_000, env: PLAIN_ENV });
     for (const fd of fds) closeSync(fd);
     t.equal(ran.status, 2, `run ${i + 1}: exit 2`);
     t.match(readFileSync(err, 'utf8'), /^error: invalid listen address "nope"\nhint: /, `run ${i + 1}: says why`);
@@ -100,9 +105,7 @@ t.test('a command with no graceful stop ends on the first SIGTERM or SIGINT (exp
     '  - {name: web, from: {namespace: a}, to: "http://web.b.svc:8080/", check: http}', '',
   ].join('\n'));
   for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
-    // Without tap's NODE_* settings: its hooks in the child install signal handlers of their own.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NODE_') && !k.startsWith('TAP')));
-    const child = spawn(process.execPath, [MAIN, 'explain', '--catalog', file, '--manifests', '-'], { stdio: ['pipe', 'ignore', 'ignore'], env });
+    const child = spawn(process.execPath, [MAIN, 'explain', '--catalog', file, '--manifests', '-'], { stdio: ['pipe', 'ignore', 'ignore'], env: PLAIN_ENV });
     t.teardown(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     // Wait until it has started and waits on stdin, its loop idle for 400 ms in a row (a signal
