@@ -17,11 +17,12 @@ function guard(): void {
   guarded = true;
 }
 
-/** Why `source` cannot be a bodyMatch (the catalog's message), or undefined when it can. */
-export function bodyMatchProblem(source: string): string | undefined {
+/** The compiled pattern, or why `source` cannot be a bodyMatch (the catalog's message). */
+function compile(source: string): RegExp | string {
   guard();
+  let pattern: RegExp;
   try {
-    new RegExp(source);
+    pattern = new RegExp(source);
   } catch (e) {
     return `bodyMatch is not a valid regular expression: ${(e as Error).message}`;
   }
@@ -31,12 +32,18 @@ export function bodyMatchProblem(source: string): string | undefined {
     return 'bodyMatch must be matchable in linear time, so that no response body can stall the agent: '
       + 'no lookahead, lookbehind or backreference, and no repeat count over a few hundred';
   }
-  return undefined;
+  return pattern;
+}
+
+/** Why `source` cannot be a bodyMatch (the catalog's message), or undefined when it can. */
+export function bodyMatchProblem(source: string): string | undefined {
+  const compiled = compile(source);
+  return typeof compiled === 'string' ? compiled : undefined;
 }
 
 /** `new RegExp(source)` with V8's excessive-backtracking fallback enabled; throws on a pattern bodyMatchProblem refuses. */
 export function compileBodyMatch(source: string): RegExp {
-  const problem = bodyMatchProblem(source);
-  if (problem !== undefined) throw new SyntaxError(problem);
-  return new RegExp(source);
+  const compiled = compile(source);
+  if (typeof compiled === 'string') throw new SyntaxError(compiled);
+  return compiled;
 }
