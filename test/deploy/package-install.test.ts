@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { VERSION } from '../../src/version.js';
+import { requireBuiltMain } from '../helpers/run-main.js';
 
 const execFileAsync = promisify(execFile);
 // tap's process tracking re-injects NODE_OPTIONS (its loader hooks) into every child it spawns;
@@ -21,10 +22,14 @@ const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 // needs to resolve the packed package's ranges (which `npm ci` does not cache) is fetched.
 const NPM_ENV: NodeJS.ProcessEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
 
+// `npm test`'s pretest built dist/; rebuilding it here would rewrite files other test processes
+// are importing at the same moment (one CI run saw a half-written module: "does not provide an
+// export named ...").
+t.before(requireBuiltMain);
+
 t.test('npm pack + production install runs the CLI', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'pathprobe-pack-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
-  await run(NPM, ['run', '-s', 'build'], { cwd: ROOT, env: NPM_ENV, timeout: 180_000 });
   await run(NPM, ['pack', '--pack-destination', dir], { cwd: ROOT, env: NPM_ENV, timeout: 120_000 });
   const tarball = (await readdir(dir)).find((f) => f.endsWith('.tgz'));
   t.equal(tarball, `pathprobe-${VERSION}.tgz`, 'packed');

@@ -46,7 +46,11 @@ export async function startAgentProcess(t: Teardown, options: AgentProcessOption
   // Without tap's NODE_OPTIONS loader hooks: the agent runs as it does in production.
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
-  const child = spawn(full[0]!, full.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env });
+  // In a session of its own, as a pod's container is in a CPU cgroup of its own: `run` gives its
+  // serving thread nice 19 (below its probe thread), and with the kernel's autogroup a session is
+  // such a group. In the test runner's session, that thread ranked below every busy test process
+  // of a loaded CI machine and a /metrics scrape waited more than 20 s for a CPU.
+  const child = spawn(full[0]!, full.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true });
   let out = '';
   let err = '';
   // JSON log lines parsed once, as they arrive (lines() is polled while the agent runs).
