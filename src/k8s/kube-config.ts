@@ -16,9 +16,15 @@ export function loadKubeConfig(opts: { kubeconfig?: string; env?: NodeJS.Process
     else if (env['KUBERNETES_SERVICE_HOST'] && existsSync(SERVICE_ACCOUNT_TOKEN)) kc.loadFromCluster();
     else kc.loadFromDefault();
   } catch (err) {
+    // The library reads the parsed document without checking its shape: an empty file or a
+    // document that is not a mapping ends in a TypeError about its own internals.
+    const why = err instanceof TypeError ? 'it is empty or not a kubeconfig (a mapping with apiVersion: v1, kind: Config)' : (err as Error).message;
     throw new PathprobeError(
-      'PP_K8S_CONFIG', `cannot load a kubeconfig${opts.kubeconfig ? ` from ${opts.kubeconfig}` : ''}: ${(err as Error).message}`,
-      'run in a pod with a service account, or pass --kubeconfig / set KUBECONFIG', { cause: err },
+      'PP_K8S_CONFIG', `cannot load a kubeconfig${opts.kubeconfig ? ` from ${opts.kubeconfig}` : ''}: ${why}`,
+      opts.kubeconfig
+        ? 'pass --kubeconfig a kubeconfig file (the one kubectl uses works), or leave it out in a pod with a service account'
+        : 'run in a pod with a service account, or pass --kubeconfig / set KUBECONFIG',
+      { cause: err },
     );
   }
   if (!kc.getCurrentCluster()) {

@@ -51,3 +51,18 @@ t.test('a kubeconfig that cannot be loaded is a PathprobeError with a hint', asy
   t.type(err, PathprobeError);
   t.equal((err as PathprobeError).code, 'PP_K8S_CONFIG');
 });
+
+t.test('an empty kubeconfig says so, not the library internals', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'pathprobe-explainer-cli-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'c.yaml'), 'apiVersion: pathprobe/v1\nkind: PathCatalog\npaths:\n  - name: x\n    from: {namespace: a}\n    to: b.c:1\n    check: tcp\n');
+  for (const [name, text] of [['empty', ''], ['comment', '# nothing\n']] as const) {
+    await writeFile(join(dir, name), text);
+    const err = await explainerCommand.run(['--catalog', 'c.yaml', '--kubeconfig', join(dir, name)], io(dir)).catch((e: unknown) => e);
+    t.type(err, PathprobeError, name);
+    t.equal((err as PathprobeError).code, 'PP_K8S_CONFIG', name);
+    t.match((err as Error).message, new RegExp(`^cannot load a kubeconfig from .*${name}: it is empty or not a kubeconfig`), name);
+    t.notMatch((err as Error).message, /Cannot read properties/, name);
+    t.match((err as PathprobeError).hint, /--kubeconfig a kubeconfig file/, name);
+  }
+});
