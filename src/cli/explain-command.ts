@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from '../errors.js';
-import { withParseErrorsAsUsage } from './parse-command-args.js';
+import { domainOption, namespaceOption, withParseErrorsAsUsage } from './parse-command-args.js';
 import { CatalogReadError, formatProblem, loadCatalogFiles } from '../catalog/load.js';
 import { explainJson, explainText } from './explain-format.js';
 import { PolicyExplainer } from '../netpol/explainer.js';
@@ -56,6 +56,9 @@ async function runExplain(args: string[], io: CommandIO): Promise<number> {
   if (positionals.length > 0 && !values.manifests) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const manifestPaths = [...(values.manifests ?? []), ...positionals];
   if (manifestPaths.length === 0) throw new UsageError('explain needs --manifests PATH...', 'use - to read `kustomize build` output from stdin');
+  const defaultNamespace = namespaceOption('default-namespace', values['default-namespace']);
+  const dnsNamespace = namespaceOption('dns-namespace', values['dns-namespace']);
+  const clusterDomain = domainOption('cluster-domain', values['cluster-domain']);
   const dnsLabels = values['dns-labels'] === undefined ? undefined : parseLabelSelectorText(values['dns-labels'], '--dns-labels');
 
   let catalog;
@@ -78,9 +81,9 @@ async function runExplain(args: string[], io: CommandIO): Promise<number> {
   }
 
   const explainer = new PolicyExplainer({
-    ...(values['default-namespace'] ? { defaultNamespace: values['default-namespace'] } : {}),
-    ...(values['cluster-domain'] ? { clusterDomain: values['cluster-domain'] } : {}),
-    clusterDns: { ...(values['dns-namespace'] ? { namespace: values['dns-namespace'] } : {}), ...(dnsLabels ? { labels: dnsLabels } : {}) },
+    ...(defaultNamespace ? { defaultNamespace } : {}),
+    ...(clusterDomain ? { clusterDomain } : {}),
+    clusterDns: { ...(dnsNamespace ? { namespace: dnsNamespace } : {}), ...(dnsLabels ? { labels: dnsLabels } : {}) },
   });
   const problems = [...manifests.problems];
   for (const located of manifests.objects) {

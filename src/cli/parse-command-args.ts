@@ -1,6 +1,7 @@
 // Strict option parsing for sub-commands: node:util parseArgs, with its errors as UsageErrors.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.js';
+import { checkDns1123Label, checkDns1123Subdomain } from '../catalog/k8s-names.js';
 
 /** Parses `args` for `pathprobe <command>`; unknown options and missing values are UsageErrors. */
 export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
@@ -34,4 +35,25 @@ export async function withParseErrorsAsUsage(command: string, body: () => Promis
     }
     throw err;
   }
+}
+
+/**
+ * A namespace option's value (undefined when not given); a name Kubernetes would reject is a
+ * UsageError, not a manifest the API server refuses later or a policy that matches nothing.
+ * `allowEmpty`: "" means "none" for this option.
+ */
+export function namespaceOption(flag: string, value: string | undefined, allowEmpty = false): string | undefined {
+  if (value === undefined || (allowEmpty && value === '')) return value;
+  const problem = checkDns1123Label(value, `--${flag}`);
+  if (problem !== undefined) throw new UsageError(`${problem}: not a Kubernetes namespace`, `give --${flag} a namespace name such as "monitoring"`);
+  return value;
+}
+
+/** A DNS domain option's value (a cluster domain such as cluster.local); anything else is a UsageError. */
+export function domainOption(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return value;
+  if (value === '' || !checkDns1123Subdomain(value)) {
+    throw new UsageError(`--${flag} "${value.slice(0, 80)}" is not a DNS domain (lower-case labels separated by dots)`, `give --${flag} a domain such as cluster.local`);
+  }
+  return value;
 }

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from '../errors.js';
-import { withParseErrorsAsUsage } from './parse-command-args.js';
+import { namespaceOption, withParseErrorsAsUsage } from './parse-command-args.js';
 import { readCatalogInput } from '../render/catalog-input.js';
 import { renderManifests } from '../render/render-manifests.js';
 import { readManifests } from '../render/read-manifests.js';
@@ -96,13 +96,13 @@ async function runRender(args: string[], io: CommandIO): Promise<number> {
     ...RENDER_DEFAULTS,
     image: values.image,
     port: values.port === undefined ? RENDER_DEFAULTS.port : parsePort(values.port),
-    monitoringNamespace: values['monitoring-namespace'] ?? RENDER_DEFAULTS.monitoringNamespace,
+    monitoringNamespace: namespaceOption('monitoring-namespace', values['monitoring-namespace']) ?? RENDER_DEFAULTS.monitoringNamespace,
     prometheusPodLabels: values['prometheus-labels'] === undefined
       ? RENDER_DEFAULTS.prometheusPodLabels : parseLabelList(values['prometheus-labels'], '--prometheus-labels'),
     podMonitorLabels: parseLabelList(values['podmonitor-labels'] ?? '', '--podmonitor-labels'),
     podMonitor: values['no-podmonitor'] !== true,
     scrapeAnnotations: values['scrape-annotations'] === true,
-    explainerNamespace: values['explainer-namespace'] ?? RENDER_DEFAULTS.explainerNamespace,
+    explainerNamespace: namespaceOption('explainer-namespace', values['explainer-namespace'], true) ?? RENDER_DEFAULTS.explainerNamespace,
   };
   if (Object.keys(options.prometheusPodLabels).length === 0) {
     throw new UsageError('--prometheus-labels must name at least one label', 'an empty selector would admit every pod of the namespace');

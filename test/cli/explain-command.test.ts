@@ -96,6 +96,9 @@ t.test('input errors exit 2; usage errors are UsageErrors', async (t) => {
   await t.rejects(run(['--catalog', 'catalog.yaml', '--manifests', 'manifests', '--output', 'xml']), UsageError);
   await t.rejects(run(['--catalog', 'catalog.yaml', '--manifests', 'manifests', '--bogus']), UsageError);
   await t.rejects(run(['--catalog', 'catalog.yaml', '--manifests', 'manifests', '--path', 'nope']), UsageError);
+  for (const [flag, bad] of [['--default-namespace', 'Apps'], ['--default-namespace', ''], ['--dns-namespace', 'kube_system'], ['--cluster-domain', 'Cluster.Local'], ['--cluster-domain', 'a..b']]) {
+    await t.rejects(run(['--catalog', 'catalog.yaml', '--manifests', 'manifests', flag!, bad!]), { name: 'UsageError', message: new RegExp(`^${flag} `) }, `${flag} ${JSON.stringify(bad)}`);
+  }
 });
 
 t.test('an invalid NetworkPolicy is reported located and makes affected verdicts unknown', async (t) => {

@@ -196,6 +196,11 @@ t.test('usage errors', async (t) => {
   await t.rejects(render(dir, [...BASE, '--prometheus-labels', 'no-equals']), UsageError);
   await t.rejects(render(dir, [...BASE, '--bogus']), UsageError);
   await t.rejects(render(dir, [...BASE, 'stray']), UsageError);
+  // Namespaces Kubernetes would refuse: a usage error, not a manifest the API server rejects on apply.
+  for (const [flag, bad] of [['--monitoring-namespace', 'Monitoring'], ['--monitoring-namespace', ''], ['--monitoring-namespace', 'a'.repeat(64)], ['--explainer-namespace', 'pathprobe_system']]) {
+    await t.rejects(render(dir, [...BASE, flag!, bad!]), { name: 'UsageError', message: new RegExp(`^${flag} ".*: not a Kubernetes namespace$`) }, `${flag} ${JSON.stringify(bad)}`);
+  }
+  t.equal((await render(dir, [...BASE, '--monitoring-namespace', 'kube-prometheus', '--explainer-namespace', 'platform-1'])).status, 0, 'valid names render');
 });
 
 t.test('a source setting the reserved pathprobe/agent label is refused', async (t) => {
