@@ -2,7 +2,7 @@
 // status page. The server only reads the agent's state; no route fetches or connects anywhere.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServerDeps } from './deps.js';
-import { frameworkErrorHandler, installErrorHandlers } from './http-errors.js';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandlers } from './http-errors.js';
 import { explainApiRoutes } from './routes/explain-api-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
@@ -35,6 +35,7 @@ export function buildApp(deps: BuildAppDeps): FastifyInstance {
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     requestTimeout: 30_000,
     connectionTimeout: 30_000,
   }) as unknown as FastifyInstance;

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
+import { SECURITY_HEADERS } from '../../src/server/security-headers.js';
 import { request } from 'undici';
 import { Registry } from 'prom-client';
 import { buildApp } from '../../src/server/app.js';
@@ -54,4 +55,43 @@ t.test('a taken port is a PathprobeError with a hint', async (t) => {
   const err = await listen(app, `127.0.0.1:${port}`).then(() => undefined, (e: unknown) => e);
   t.ok(err instanceof PathprobeError, 'a PathprobeError');
   t.match(err, { code: 'PP_LISTEN', message: /127\.0\.0\.1:\d+ \(EADDRINUSE\)/, hint: /--listen/ });
+});
+
+/** Sends `bytes` on a raw connection and reads until the server closes it (bounded: 5 s, 64 KiB). */
+function rawExchange(port: number, bytes: string): Promise<{ text: string; closed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    const timer = setTimeout(() => { socket.destroy(); resolve({ text, closed: false }); }, 5000);
+    socket.on('data', (d: Buffer) => { if (text.length < 65_536) text += d.toString('latin1'); });
+    socket.on('error', (e: NodeJS.ErrnoException) => { if (e.code !== 'ECONNRESET' && e.code !== 'EPIPE') { clearTimeout(timer); reject(e); } });
+    socket.on('close', () => { clearTimeout(timer); resolve({ text, closed: true }); });
+    socket.write(bytes);
+  });
+}
+
+t.test("requests Node.js's parser rejects get the same JSON errors and security headers, then the connection closes", async (t) => {
+  const app = buildApp({ registry: new Registry(), status: new MemoryStatusReader([]), version: '0.1.0' });
+  t.teardown(() => app.close());
+  const { port } = await listen(app, '127.0.0.1:0');
+  const cases = [
+    { what: 'headers over the 16 KiB limit', bytes: `GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, status: 431, code: 'PP_HTTP_HEADERS_TOO_LARGE' },
+    { what: 'bytes that are not HTTP', bytes: 'HELLO THERE\r\n\r\n', status: 400, code: 'PP_HTTP_BAD_REQUEST' },
+    { what: 'a header line without a colon', bytes: 'GET / HTTP/1.1\r\nHost x\r\n\r\n', status: 400, code: 'PP_HTTP_BAD_REQUEST' },
+  ];
+  for (const c of cases) {
+    const { text, closed } = await rawExchange(port, c.bytes);
+    t.ok(closed, `${c.what}: the server closed the connection`);
+    const [head = '', body = ''] = text.split('\r\n\r\n');
+    t.match(head, new RegExp(`^HTTP/1\\.1 ${c.status} `), `${c.what}: ${c.status}`);
+    const headers = Object.fromEntries(head.split('\r\n').slice(1).map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) t.equal(headers[k], v, `${c.what}: ${k}`);
+    t.equal(headers['content-type'], 'application/json; charset=utf-8', `${c.what}: JSON`);
+    t.equal(Number(headers['content-length']), Buffer.byteLength(body), `${c.what}: content-length matches the body`);
+    t.match(JSON.parse(body), { statusCode: c.status, code: c.code, message: /\w/ }, `${c.what}: the ApiError body`);
+  }
+  // The server still answers well-formed requests afterwards.
+  const res = await request(`http://127.0.0.1:${port}/-/healthy`, { headersTimeout: 5000, bodyTimeout: 5000 });
+  t.equal(res.statusCode, 200);
+  await res.body.text();
 });
