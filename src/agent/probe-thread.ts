@@ -7,6 +7,7 @@ import { runProbe } from '../probe/probers.js';
 import type { ProbeOutcome } from '../probe/types.js';
 import { hookedScheduler, PROBE_BATCH_MS, type EngineOptions, type FromProbeThread, type ProbeBatch, type ToProbeThread } from './probe-engine.js';
 import { currentThreadId, threadIds, yieldToThisThread } from './thread-priority.js';
+import { cloneable } from './cloneable-error.js';
 
 /** How often the other threads' priority is checked again: a thread started by this one (which keeps its priority) is not lowered by inheritance. */
 const PRIORITY_SWEEP_MS = 10_000;
@@ -32,17 +33,6 @@ function flush(): void {
 function current(): ProbeBatch {
   flushTimer ??= setTimeout(flush, PROBE_BATCH_MS);
   return batch;
-}
-
-/** An error as it can cross to the agent's thread (an Error clones; a function or symbol would not). */
-function cloneable(error: unknown): unknown {
-  if (error instanceof Error) return error;
-  try {
-    structuredClone(error);
-    return error;
-  } catch {
-    return String(error);
-  }
 }
 
 const scheduler = hookedScheduler(
