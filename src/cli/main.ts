@@ -5,18 +5,28 @@ import { COMMANDS } from './commands.js';
 import { dispatch } from './dispatch.js';
 
 const controller = new AbortController();
-// Only a command that stops on the signal by itself gets a graceful stop; for the others (validate,
-// explain, render: short, or waiting on input) the first signal ends the process, as it would
-// without a handler.
-const graceful = COMMANDS.find((c) => c.name === process.argv[2])?.stopsOnSignal === true;
-let signals = 0;
-for (const [signal, number] of [['SIGTERM', 15], ['SIGINT', 2]] as const) {
-  process.on(signal, () => {
-    if (!graceful) process.exit(128 + number);
-    // The first signal asks for a graceful stop; a second one means "now".
-    if (++signals > 1) process.exit(130);
-    controller.abort(new Error(signal));
-  });
+
+/**
+ * Ends the process by `signal` itself, as a process without handlers would end: no exit handlers
+ * run, so a thread blocked in a system call (opening a FIFO that has no writer) cannot hold it
+ * (process.exit waits for libuv's threads, and did hang there). A shell reports 143 or 130.
+ */
+function endBy(signal: NodeJS.Signals): void {
+  process.removeAllListeners(signal);
+  process.kill(process.pid, signal);
+}
+
+// Only a command that stops on the signal by itself gets a graceful stop; the others (validate,
+// explain, render: short, or waiting on input) get no handler, so the first signal ends them.
+if (COMMANDS.find((c) => c.name === process.argv[2])?.stopsOnSignal === true) {
+  let signals = 0;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      // The first signal asks for a graceful stop; a second one means "now".
+      if (++signals > 1) endBy(signal);
+      else controller.abort(new Error(signal));
+    });
+  }
 }
 
 const code = await dispatch(process.argv.slice(2), {
