@@ -11,6 +11,7 @@ import { runProbe } from '../probe/probers.js';
 import type { ProbeContext, ProbeOutcome, Prober } from '../probe/types.js';
 import type { Clock } from '../schedule/clock.js';
 import { diffPaths, Scheduler, type PathPatch, type SkipReason, type UpdateSummary } from '../schedule/scheduler.js';
+import { freeDescriptorsReader } from '../schedule/in-flight-cap.js';
 import { siblingModule, startWorker } from '../worker-entry.js';
 import type { Yielded } from './thread-priority.js';
 
@@ -82,6 +83,8 @@ export function hookedScheduler(prober: Prober, hooks: EngineHooks, options: Eng
   const scheduler: Scheduler = new Scheduler({
     ...(options.clock ? { clock: options.clock } : {}),
     maxInFlight: options.maxInFlight,
+    // The real process's descriptors; a fake clock means a test driving the scheduler by hand.
+    ...(options.clock ? {} : { freeDescriptors: freeDescriptorsReader() }),
     probe: (path, signal, deadlineAt) => prober(path, { ...context, signal, deadlineAt }),
     onResult: (path, outcome, timing) => {
       if (outcome.outOfDescriptors) {

@@ -1,6 +1,6 @@
 // The default cap on probe runs in flight, from the process's file-descriptor limit: every run
 // holds a socket (two for some checks), and the server, the catalog watch and reloads need some too.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Used when the limit cannot be read (not Linux, /proc not mounted, unlimited). */
 export const FALLBACK_MAX_IN_FLIGHT = 256;
@@ -30,4 +30,53 @@ export function defaultMaxInFlight(readLimits: () => string = () => readFileSync
     return FALLBACK_MAX_IN_FLIGHT;
   }
   return maxInFlightFor(softNofileLimit(text));
+}
+
+/** How long a count of free descriptors is reused (reading /proc/self/fd costs ~0.1 ms per 100 fds). */
+export const FREE_DESCRIPTORS_TTL_MS = 100;
+
+/** What freeDescriptorsReader reads; the real files by default, for tests a fake. */
+export interface DescriptorSource {
+  limits(): string;
+  fds(): string[];
+  now(): number;
+}
+
+const PROC_SELF: DescriptorSource = {
+  limits: () => readFileSync('/proc/self/limits', 'utf8'),
+  fds: () => readdirSync('/proc/self/fd'),
+  now: () => performance.now(),
+};
+
+/**
+ * A function giving how many more descriptors this process can open now: the soft limit less the
+ * descriptors numbered below it (one numbered above — opened before the limit was lowered — does
+ * not take a free number). Counted at most every FREE_DESCRIPTORS_TTL_MS and the limit re-read
+ * every second (`prlimit` can change it while the agent runs). 0 when the count itself fails for
+ * want of a descriptor; undefined where it cannot be known (no /proc, no finite limit).
+ */
+export function freeDescriptorsReader(source: DescriptorSource = PROC_SELF): () => number | undefined {
+  let countedAt = -Infinity;
+  let free: number | undefined;
+  let limitAt = -Infinity;
+  let limit: number | undefined;
+  return () => {
+    const now = source.now();
+    if (now - countedAt < FREE_DESCRIPTORS_TTL_MS) return free;
+    countedAt = now;
+    try {
+      if (now - limitAt >= 1000) {
+        limit = softNofileLimit(source.limits());
+        limitAt = now;
+      }
+      if (limit === undefined) return (free = undefined);
+      let below = 0;
+      for (const name of source.fds()) if (Number(name) < limit) below++;
+      free = Math.max(0, limit - below);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      free = code === 'EMFILE' || code === 'ENFILE' ? 0 : undefined;
+    }
+    return free;
+  };
 }

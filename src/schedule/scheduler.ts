@@ -49,6 +49,12 @@ export interface SchedulerOptions {
   clock?: Clock;
   /** Most runs in flight at once over all paths (default FALLBACK_MAX_IN_FLIGHT, 256). */
   maxInFlight?: number;
+  /**
+   * How many more file descriptors the process can open now (freeDescriptorsReader), if known.
+   * Asked only within PRESSURE_WATCH_MS of a shortage: a run that would leave fewer than
+   * PRESSURE_HEADROOM free is skipped (`max_in_flight`), so the server can still accept a scrape.
+   */
+  freeDescriptors?: () => number | undefined;
 }
 
 /** What an update changed, by path name. */
@@ -118,6 +124,13 @@ export const STARTS_PER_TURN = 100;
 export const PRESSURE_HEADROOM = 8;
 /** Quiet time after the last shortage before the lowered cap grows again, by one run a second. */
 export const PRESSURE_QUIET_MS = 5000;
+/**
+ * For this long after the last shortage, a run starts only while PRESSURE_HEADROOM descriptors are
+ * free (SchedulerOptions.freeDescriptors). The lowered cap alone did not keep them free: the
+ * probes took every descriptor a finished run released before the server's accept could, and a
+ * starved agent answered no scrape for 20 s (test/reliability/fd-limit.test.ts on a loaded machine).
+ */
+export const PRESSURE_WATCH_MS = 60_000;
 
 /** Identity of a path's behaviour: everything but where it was written. */
 function fingerprintOf(path: PathSpec): string {
@@ -213,6 +226,13 @@ export class Scheduler {
     this.lastPressureAt = now;
     this.lastGrowAt = now;
     this.cap = Math.max(1, Math.min(this.cap, this.inFlight.size - PRESSURE_HEADROOM));
+  }
+
+  /** Within PRESSURE_WATCH_MS of a shortage, fewer than PRESSURE_HEADROOM descriptors are free. */
+  private shortOfDescriptors(now: number): boolean {
+    if (now - this.lastPressureAt >= PRESSURE_WATCH_MS || this.options.freeDescriptors === undefined) return false;
+    const free = this.options.freeDescriptors();
+    return free !== undefined && free < PRESSURE_HEADROOM;
   }
 
   private growCap(now: number): void {
@@ -379,7 +399,7 @@ export class Scheduler {
       return;
     }
     this.growCap(now);
-    if (this.inFlight.size >= this.cap) this.skipped(entry.path, 'max_in_flight', 1);
+    if (this.inFlight.size >= this.cap || this.shortOfDescriptors(now)) this.skipped(entry.path, 'max_in_flight', 1);
     else this.start(entry, plannedAt);
   }
 

@@ -5,13 +5,53 @@ import { startAgentProcess, type Teardown } from '../reliability/helpers/agent-p
 import { until } from '../helpers/until.js';
 import { parseSamples, sum } from '../helpers/prom-text.js';
 import { generateCatalog, hungHttpServer, writeTempCatalog } from '../reliability/helpers/targets.js';
-import { defaultMaxInFlight, maxInFlightFor, softNofileLimit } from '../../src/schedule/in-flight-cap.js';
+import { defaultMaxInFlight, FREE_DESCRIPTORS_TTL_MS, freeDescriptorsReader, maxInFlightFor, softNofileLimit } from '../../src/schedule/in-flight-cap.js';
 
 const LIMITS = `Limit                     Soft Limit           Hard Limit           Units
 Max processes             63581                63581                processes
 Max open files            300                  4096                 files
 Max locked memory         8388608              8388608              bytes
 `;
+
+t.test('free descriptors: the limit less those numbered below it, counted at most every 100 ms', async (t) => {
+  let now = 0;
+  let limits = LIMITS;
+  let fds: string[] | NodeJS.ErrnoException = ['0', '1', '2', '250', '299', '300', '400'];
+  let reads = 0;
+  const free = freeDescriptorsReader({
+    limits: () => limits,
+    fds: () => {
+      reads++;
+      if (!Array.isArray(fds)) throw fds;
+      return fds;
+    },
+    now: () => now,
+  });
+  t.equal(free(), 300 - 5, 'numbers 300 and 400 are above the limit of 300: they take no free number');
+  fds = ['0', '1'];
+  now += FREE_DESCRIPTORS_TTL_MS - 1;
+  t.equal(free(), 295, 'reused within the TTL');
+  t.equal(reads, 1);
+  now += 1;
+  t.equal(free(), 298, 'counted again after it');
+  limits = LIMITS.replace(/300 {18}4096/, '64                   4096');
+  now += 500;
+  t.equal(free(), 298, 'the limit is re-read once a second, not on every count');
+  now += 500;
+  t.equal(free(), 62, 'then the lowered limit counts (prlimit while running)');
+  fds = Object.assign(new Error('too many open files'), { code: 'EMFILE' });
+  now += FREE_DESCRIPTORS_TTL_MS;
+  t.equal(free(), 0, 'EMFILE while counting: nothing is free');
+  fds = Object.assign(new Error('no /proc'), { code: 'ENOENT' });
+  now += FREE_DESCRIPTORS_TTL_MS;
+  t.equal(free(), undefined, 'no /proc: unknown');
+  limits = 'Max open files            unlimited            unlimited            files\n';
+  now += 1000;
+  t.equal(free(), undefined, 'no finite limit: unknown');
+  // This process, for real: a number between 1 and its limit.
+  const real = freeDescriptorsReader()();
+  t.ok(real !== undefined && real > 0, `this process has ${real} descriptors free`);
+});
 
 t.test('the cap from a limits text', async (t) => {
   t.equal(softNofileLimit(LIMITS), 300, 'the soft limit, not the hard one');

@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { watchCatalog } from '../../src/agent/catalog-watcher.js';
-import { PRESSURE_HEADROOM, PRESSURE_QUIET_MS, Scheduler } from '../../src/schedule/scheduler.js';
+import { PRESSURE_HEADROOM, PRESSURE_QUIET_MS, PRESSURE_WATCH_MS, Scheduler } from '../../src/schedule/scheduler.js';
 import type { ProbeOutcome } from '../../src/probe/types.js';
 import { ManualClock } from '../schedule/manual-clock.js';
 import { makePath } from '../fixtures/path-spec.js';
@@ -43,6 +43,53 @@ t.test('pressure: the cap drops below the runs in flight, then grows back one a 
   t.equal(scheduler.inFlightCap, atShortage - PRESSURE_HEADROOM + 3, 'then it grows by one a second');
   await clock.advance(200_000);
   t.equal(scheduler.inFlightCap, 100, 'back to the configured cap');
+  const stopped = scheduler.stop(0);
+  await clock.advance(1);
+  await stopped;
+});
+
+t.test('after a shortage, a run starts only while the headroom of descriptors is free, for PRESSURE_WATCH_MS', async (t) => {
+  const clock = new ManualClock();
+  let free = 100;
+  let asked = 0;
+  let started = 0;
+  const skipped: string[] = [];
+  const scheduler = new Scheduler({
+    clock,
+    maxInFlight: 100,
+    probe: () => {
+      started++;
+      return new Promise<ProbeOutcome>((resolve) => clock.setTimer(() => resolve({ result: 'ok', phases: { total: 0.1 }, durationSeconds: 0.1, detail: '' }), 100));
+    },
+    onResult: () => undefined,
+    onSkip: (_path, reason, count) => { for (let i = 0; i < count; i++) skipped.push(reason); },
+    freeDescriptors: () => {
+      asked++;
+      return free;
+    },
+  });
+  scheduler.update(Array.from({ length: 10 }, (_, i) => makePath(`p-${i}`, { intervalMs: 1000, timeoutMs: 500 })));
+  await clock.advance(3000);
+  t.equal(asked, 0, 'never asked without a shortage (no cost in the steady state)');
+  t.ok(started >= 20, `runs start (${started})`);
+  scheduler.pressure();
+  free = PRESSURE_HEADROOM - 1;
+  started = 0;
+  await clock.advance(3000);
+  t.equal(started, 0, `no run starts with ${free} descriptors free`);
+  t.ok(skipped.length >= 20 && skipped.every((r) => r === 'max_in_flight'), `each is counted as max_in_flight (${skipped.length})`);
+  t.ok(asked > 0, 'the free count was asked');
+  free = PRESSURE_HEADROOM;
+  await clock.advance(2000);
+  // (The lowered cap is 1 here: one run was in flight at the shortage.)
+  t.ok(started >= 5, `runs start again once the headroom is free (${started})`);
+  free = 0;
+  await clock.advance(PRESSURE_WATCH_MS);
+  started = 0;
+  asked = 0;
+  await clock.advance(3000);
+  t.ok(started >= 20, `${PRESSURE_WATCH_MS / 1000} s after the shortage the count no longer gates (${started} started)`);
+  t.equal(asked, 0, 'nor is it asked');
   const stopped = scheduler.stop(0);
   await clock.advance(1);
   await stopped;
