@@ -189,11 +189,16 @@ export const NEVER_PROBED_SECONDS = 900;
 
 const stale: AlertRule = {
   alert: 'PathProbeStale',
+  // First branch: the age of the last result as of the scrape that read it (timestamp() is the
+  // scrape's time), not as of the evaluation: Prometheus' copy is up to a scrape interval old, so
+  // `time() - last probe` exceeded 3 intervals for any path probed more often than a third of the
+  // scrape interval (5s paths, 30s scrapes) while the agent kept its schedule. A failing scrape
+  // marks the series stale; PathProbeAgentDown covers that.
   // Second branch: a path in the catalog for 15m that has no probe result at all has no
   // timestamp to age; 15m covers three intervals of every path up to 5m. Its value is 15m.
   expr: withPathInfo(`(\n${indent([
     `(`,
-    `  time() - max by (${PATH_KEY}) (pathprobe_path_last_probe_timestamp_seconds)`,
+    `  min by (${PATH_KEY}) (timestamp(pathprobe_path_last_probe_timestamp_seconds) - pathprobe_path_last_probe_timestamp_seconds)`,
     `  > 3 * max by (${PATH_KEY}) (pathprobe_path_interval_seconds)`,
     `)`,
     `or`,
