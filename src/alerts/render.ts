@@ -42,6 +42,8 @@ export function renderPrometheusRule(groups: RuleGroup[]): string {
       kind: 'PrometheusRule',
       metadata: {
         name: 'pathprobe',
+        // Like every object of the base, in pathprobe's namespace (not wherever kubectl's context points).
+        namespace: 'pathprobe',
         labels: { 'app.kubernetes.io/name': 'pathprobe', 'app.kubernetes.io/component': 'alerts' },
       },
       spec: { groups: plainGroups(groups) },

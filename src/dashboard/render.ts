@@ -19,6 +19,9 @@ export function renderDashboardConfigMap(d: Dashboard): string {
     kind: 'ConfigMap',
     metadata: {
       name: 'pathprobe-dashboard',
+      // Like every object of the base, in pathprobe's namespace: without one, `kubectl apply -k`
+      // put it wherever the current context pointed.
+      namespace: 'pathprobe',
       labels: { grafana_dashboard: '1', 'app.kubernetes.io/name': 'pathprobe', 'app.kubernetes.io/component': 'dashboard' },
       annotations: { grafana_folder: 'pathprobe' },
     },

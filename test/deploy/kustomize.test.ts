@@ -26,6 +26,7 @@ async function kustomizationDirs(dir: string): Promise<string[]> {
 }
 
 type Obj = Record<string, any>;
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
 const id = (o: Obj): string => `${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
 
 const kubectl = await findKubectl();
@@ -40,6 +41,9 @@ if (!kubectl) {
       const objects = (await kustomize(kubectl, dir)) as Obj[];
       t.ok(objects.length > 0, 'renders objects');
       for (const o of objects) {
+        // The base is combined with agents in many namespaces: an object without a namespace
+        // lands in whatever namespace kubectl's context points at.
+        if (!CLUSTER_SCOPED.has(o.kind)) t.ok(o.metadata?.namespace, `${id(o)} names its namespace`);
         await t.resolves(validateAgainstSchema(o), `${id(o)} is valid against the API schema`);
         const podLabels = o.spec?.template?.metadata?.labels ?? {};
         const isAgent = 'pathprobe/agent' in podLabels;
