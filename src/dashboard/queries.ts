@@ -4,8 +4,8 @@ import { RESULT_CLASSES } from '../classify/result-class.js';
 import { AGENT_JOB_MATCHER } from '../alerts/rules.js';
 import { runbookAnchor } from '../alerts/links.js';
 import {
-  BLOCKED_CLASSES, DNS_CLASSES, INFO_LABELS, PATH_KEY, REFUSED_CLASSES, UNHEALTHY_CLASSES,
-  controlUp, indent, isolationBreach, isolationInconclusive, selector,
+  BLOCKED_CLASSES, DNS_CLASSES, INFO_LABELS, PATH_KEY, REACHED_CLASSES, REFUSED_CLASSES, UNHEALTHY_CLASSES,
+  UNTESTED_CLASSES, controlUp, indent, isolationBreach, isolationInconclusive, selector,
   type Scope,
 } from '../alerts/promql.js';
 
@@ -54,19 +54,36 @@ export function currentFailures(): string {
     `  topk by (${PATH_KEY}) (1, ${selector('pathprobe_path_info', INFO)})`,
     `and on (${PATH_KEY}) (max by (${PATH_KEY}) (${selector('pathprobe_path_up', PATH)}) == 0)`,
   ].join('\n');
-  // The runbook column: the alert section for the class, the path's own runbook when it has one.
-  const steps: [string, string, string][] = [
-    ['result', resultMatcherRegex(BLOCKED_CLASSES), runbookAnchor('PathProbeBlocked')],
-    ['result', resultMatcherRegex(REFUSED_CLASSES), runbookAnchor('PathProbeRefused')],
-    ['result', resultMatcherRegex(DNS_CLASSES), runbookAnchor('PathProbeDNSFailure')],
-    ['result', resultMatcherRegex(UNHEALTHY_CLASSES), runbookAnchor('PathProbeUnhealthy')],
-    ['expect', 'blocked', runbookAnchor('PathProbeIsolationBreach')],
+  // The runbook column: the section of the alert the path's expect and class raise, the path's own
+  // runbook when it has one. A blocked path that never sent a packet (DNS, error) is
+  // PathProbeInconclusive, not a breach (a reached destination whose control is down is too, but
+  // this table does not join the control). `expect_result` ("blocked:dns_timeout") is dropped again.
+  const steps: [string, string][] = [
+    [`reachable:(${resultMatcherRegex(BLOCKED_CLASSES)})`, runbookAnchor('PathProbeBlocked')],
+    [`reachable:(${resultMatcherRegex(REFUSED_CLASSES)})`, runbookAnchor('PathProbeRefused')],
+    [`reachable:(${resultMatcherRegex(DNS_CLASSES)})`, runbookAnchor('PathProbeDNSFailure')],
+    [`reachable:(${resultMatcherRegex(UNHEALTHY_CLASSES)})`, runbookAnchor('PathProbeUnhealthy')],
+    [`blocked:(${resultMatcherRegex(['ok', ...REACHED_CLASSES])})`, runbookAnchor('PathProbeIsolationBreach')],
+    [`blocked:(${resultMatcherRegex(UNTESTED_CLASSES)})`, runbookAnchor('PathProbeInconclusive')],
   ];
-  let expr = failing;
-  for (const [label, regex, url] of steps) {
-    expr = `label_replace(\n${indent(expr)},\n  "runbook", "${url}", "${label}", "${regex}"\n)`;
+  let expr = `label_join(
+${indent(failing)},
+  "expect_result", ":", "expect", "result"
+)`;
+  for (const [regex, url] of steps) {
+    expr = `label_replace(
+${indent(expr)},
+  "runbook", "${url}", "expect_result", "${regex}"
+)`;
   }
-  return `label_replace(\n${indent(expr)},\n  "runbook", "$1", "runbook_url", "(.+)"\n)`;
+  expr = `label_replace(
+${indent(expr)},
+  "expect_result", "", "expect_result", ".*"
+)`;
+  return `label_replace(
+${indent(expr)},
+  "runbook", "$1", "runbook_url", "(.+)"
+)`;
 }
 
 function resultMatcherRegex(classes: readonly string[]): string {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { allowedMetricNames, metricNamesIn } from '../../src/alerts/exported-metrics.js';
+import { runbookAnchor } from '../../src/alerts/links.js';
 import { buildDashboard } from '../../src/dashboard/dashboard.js';
 import type { Panel, Target } from '../../src/dashboard/model.js';
 import {
@@ -115,6 +116,11 @@ t.test('the matrix and the isolation table compute the right values (promtool te
   const info = (path: string, from: string, to: string, expect: string, control = '') =>
     ({ series: `pathprobe_path_info{path="${path}",source="${from}",from_namespace="${from}",to_namespace="${to}",target="x",check="tcp",expect="${expect}",control="${control}",severity="critical"}`, values: '1x5' });
   const result = (path: string, cls: string) => ({ series: `pathprobe_path_result{path="${path}",result="${cls}"}`, values: '1x5' });
+  const failure = (path: string, from: string, to: string, expect: string, cls: string, alert: string) => ({
+    labels: `{path="${path}", result="${cls}", source="${from}", from_namespace="${from}",${to === '' ? '' : ` to_namespace="${to}",`}` +
+      ` target="x", check="tcp", expect="${expect}", severity="critical", runbook="${runbookAnchor(alert)}"}`,
+    value: 1,
+  });
   const up = (path: string, v: number) => ({ series: `pathprobe_path_up{path="${path}"}`, values: `${v}x5` });
   const test = {
     tests: [{
@@ -126,6 +132,7 @@ t.test('the matrix and the isolation table compute the right values (promtool te
         info('b1', 'c', 'b', 'blocked', 'p2'), result('b1', 'timeout'), up('b1', 1),
         info('b2', 'c', 'b', 'blocked', 'p1'), result('b2', 'timeout'), up('b2', 1),
         info('b3', 'c', 'b', 'blocked'), result('b3', 'ok'), up('b3', 0),
+        info('b4', 'c', 'b', 'blocked'), result('b4', 'dns_timeout'), up('b4', 0),
       ],
       promql_expr_test: [
         {
@@ -141,6 +148,17 @@ t.test('the matrix and the isolation table compute the right values (promtool te
             { labels: '{path="b1"}', value: 0 }, // blocked, control up: isolated
             { labels: '{path="b2"}', value: 1 }, // blocked, control down: inconclusive
             { labels: '{path="b3"}', value: 2 }, // connected: breach
+            { labels: '{path="b4"}', value: 1 }, // never sent a packet: inconclusive
+          ],
+        },
+        {
+          // The runbook column links the section of the alert each failure raises.
+          expr: exprOf('Current failures', 'A'), eval_time: '2m',
+          exp_samples: [
+            failure('p1', 'a', 'b', 'reachable', 'timeout', 'PathProbeBlocked'),
+            failure('p3', 'a', '', 'reachable', 'dns_timeout', 'PathProbeDNSFailure'),
+            failure('b3', 'c', 'b', 'blocked', 'ok', 'PathProbeIsolationBreach'),
+            failure('b4', 'c', 'b', 'blocked', 'dns_timeout', 'PathProbeInconclusive'), // not a breach
           ],
         },
         {
