@@ -54,6 +54,19 @@ export function currentResult(classes: readonly ResultClass[], matchers: readonl
 }
 
 /**
+ * How far back a connection of a blocked path counts as a breach. Isolation that holds only part
+ * of the time (a deny that selects some of the destination's pods, or one agent replica of two)
+ * alternates `ok` and `timeout`: no single result lasts an alert's `for`, so the current result
+ * alone never paged. A breach is not noise: any connection in the window counts.
+ */
+export const BREACH_WINDOW = '5m';
+
+/** Like currentResult, for the results of `classes` that any sample within `window` held. */
+export function recentResult(classes: readonly ResultClass[], window: string, matchers: readonly string[] = []): string {
+  return `max by (${PATH_KEY}, result) (max_over_time(${selector('pathprobe_path_result', [resultMatcher(classes), ...matchers])}[${window}]) == 1)`;
+}
+
+/**
  * `expr` (keyed on cluster, path) joined with the path's catalog labels; `infoMatchers` filter
  * the paths (e.g. `expect="reachable"`). topk keeps the join one-to-one while two agent
  * replicas briefly disagree on a path's labels during a catalog reload.
@@ -118,15 +131,16 @@ export interface Scope {
 const EVERYWHERE: Scope = { path: [], info: [], cluster: [] };
 
 /**
- * Blocked paths that broke isolation: `ok` always; any other "packets reached the destination"
- * result when the control is up or the path has no control (else it is inconclusive).
+ * Blocked paths that broke isolation within BREACH_WINDOW: `ok` always; any other "packets
+ * reached the destination" result when the control is up or the path has no control (else it is
+ * inconclusive).
  */
 export function isolationBreach(scope: Scope = EVERYWHERE): string {
   const blocked = ['expect="blocked"', ...scope.info];
-  const reached = withPathInfo(currentResult(REACHED_CLASSES, scope.path), blocked);
+  const reached = withPathInfo(recentResult(REACHED_CLASSES, BREACH_WINDOW, scope.path), blocked);
   return [
     `(`,
-    indent(withPathInfo(currentResult(['ok'], scope.path), blocked)),
+    indent(withPathInfo(recentResult(['ok'], BREACH_WINDOW, scope.path), blocked)),
     `)`,
     `or`,
     `(`,

@@ -4,7 +4,7 @@ import {
   FROM, L_PATH, LIST_POLICIES, PATH_PHRASE, TO_NS, VERDICT_SENTENCE, meaning, perResult, runbookUrl,
 } from './annotations.js';
 import {
-  BLOCKED_CLASSES, DNS_CLASSES, PATH_KEY, REFUSED_CLASSES, UNHEALTHY_CLASSES, currentResult,
+  BLOCKED_CLASSES, BREACH_WINDOW, DNS_CLASSES, PATH_KEY, REFUSED_CLASSES, UNHEALTHY_CLASSES, currentResult,
   indent, isolationBreach, isolationInconclusive, readyEndpointsOrMinusOne, selector, timesOnPath,
   verdictCodeOrZero, withPathInfo,
 } from './promql.js';
@@ -156,7 +156,7 @@ const isolationBreachRule: AlertRule = {
   annotations: {
     summary: `Isolation breach: path ${L_PATH} from ${FROM} reached {{ $labels.target }}`,
     description:
-      `${PATH_PHRASE} must stay blocked, but its probes end in "{{ $labels.result }}": ` +
+      `${PATH_PHRASE} must stay blocked, but a probe of the last ${BREACH_WINDOW} ended in "{{ $labels.result }}": ` +
       `{{ if eq $labels.result "ok" }}the connection succeeded{{ else }}packets reached the destination host{{ end }}, ` +
       `so no NetworkPolicy isolates it.{{ if $labels.control }} Its control {{ $labels.control }} is up, so the test is valid.{{ end }} ` +
       `Check first: which allow is too broad: the ingress policies of the destination ` +
