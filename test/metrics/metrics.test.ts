@@ -1,4 +1,5 @@
 import t from 'tap';
+import { readFileSync } from 'node:fs';
 import { AgentRegistry } from '../../src/metrics/agent-registry.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { PathSeries } from '../../src/metrics/path-series.js';
@@ -103,4 +104,15 @@ t.test('promtool check metrics accepts the full exposition', async (t) => {
   const { code, output } = await promtoolCheckMetrics(text);
   t.equal(output, '', 'promtool prints nothing');
   t.equal(code, 0);
+});
+
+t.test('docs/agent.md lists every metric the agent exports, and no other', async (t) => {
+  const registry = new AgentRegistry();
+  createMetrics(registry, { version: '0.1.0' });
+  const exported = Object.keys(types(await registry.metrics())).sort();
+  const doc = readFileSync('docs/agent.md', 'utf8');
+  const section = doc.slice(doc.indexOf('\n## Metrics\n'), doc.indexOf('\n## ', doc.indexOf('\n## Metrics\n') + 1));
+  const tableRows = section.split('\n').filter((l) => l.startsWith('| `pathprobe_'));
+  const documented = tableRows.flatMap((row) => [...(row.split('|')[1] ?? '').matchAll(/`(pathprobe_\w+)`/g)].map((m) => m[1]!)).sort();
+  t.same(documented, exported);
 });
