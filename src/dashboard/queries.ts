@@ -100,9 +100,9 @@ export function policyVerdict(): string {
   return inScope(`max by (${PATH_KEY}, verdict) (${selector('pathprobe_policy_verdict', PATH)} == 1)`);
 }
 
-/** Number of paths in each result class over time. */
+/** Number of paths in each result class over time (agent replicas of a path count once). */
 export function pathsPerClass(): string {
-  return `count by (result) (\n${indent(inScope(`${selector('pathprobe_path_result', PATH)} == 1`))}\n)`;
+  return `count by (result) (\n${indent(inScope(`max by (${PATH_KEY}, result) (${selector('pathprobe_path_result', PATH)} == 1)`))}\n)`;
 }
 
 /** Probes per second by result class. */

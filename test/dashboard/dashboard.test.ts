@@ -166,6 +166,20 @@ t.test('the matrix and the isolation table compute the right values (promtool te
           exp_samples: [{ labels: '{path="b1"}', value: 1 }, { labels: '{path="b2"}', value: 0 }],
         },
       ],
+    }, {
+      // Two agent replicas export the same paths: panels count paths, not replicas.
+      interval: '1m',
+      input_series: ['10.0.0.1:9477', '10.0.0.2:9477'].flatMap((instance) => [
+        { ...info('r1', 'a', 'b', 'reachable'), series: info('r1', 'a', 'b', 'reachable').series.replace('{', `{instance="${instance}",`) },
+        { series: `pathprobe_path_result{instance="${instance}",path="r1",result="timeout"}`, values: '1x5' },
+        { series: `pathprobe_path_result{instance="${instance}",path="r1",result="ok"}`, values: '0x5' },
+        { ...info('r2', 'a', 'b', 'reachable'), series: info('r2', 'a', 'b', 'reachable').series.replace('{', `{instance="${instance}",`) },
+        { series: `pathprobe_path_result{instance="${instance}",path="r2",result="ok"}`, values: '1x5' },
+      ]),
+      promql_expr_test: [{
+        expr: exprOf('Paths per result class', 'A'), eval_time: '2m',
+        exp_samples: [{ labels: '{result="ok"}', value: 1 }, { labels: '{result="timeout"}', value: 1 }],
+      }],
     }],
   };
   const file = join(dir, 'dashboard-test.yaml');
