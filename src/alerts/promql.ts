@@ -79,6 +79,25 @@ export function withPathInfo(expr: string, infoMatchers: readonly string[] = [])
   ].join('\n');
 }
 
+/**
+ * `expr` (keyed on cluster, path), without the paths whose failure so far is one probe on a path
+ * probed so rarely that one result outlasts `forSeconds` (the rule's `for`): there the `for` alone
+ * let a single lost probe page (a 5m path keeps one timeout as its last result for 5m). Such a path
+ * alerts from its second failed probe in a row (last probe ≥ 1.5 intervals after the last success).
+ * A result stays visible for up to an interval plus a scrape interval, hence `2 * interval`.
+ */
+export function unlessSingleFailedProbe(expr: string, forSeconds: number): string {
+  return [
+    expr,
+    `unless on (${PATH_KEY}) (`,
+    `  max by (${PATH_KEY}) (pathprobe_path_last_probe_timestamp_seconds)`,
+    `  - max by (${PATH_KEY}) (pathprobe_path_last_success_timestamp_seconds)`,
+    `  < 1.5 * max by (${PATH_KEY}) (pathprobe_path_interval_seconds)`,
+    `  and on (${PATH_KEY}) 2 * max by (${PATH_KEY}) (pathprobe_path_interval_seconds) > ${forSeconds}`,
+    `)`,
+  ].join('\n');
+}
+
 /** Per (cluster, control): 1 when the control path is up on any replica, 0 when it is down. */
 export function controlUp(matchers: readonly string[] = []): string {
   return `max by (cluster, control) (label_replace(${selector('pathprobe_path_up', matchers)}, "control", "$1", "path", "(.+)"))`;

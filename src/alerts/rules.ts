@@ -6,7 +6,7 @@ import {
 import {
   BLOCKED_CLASSES, BREACH_WINDOW, DNS_CLASSES, PATH_KEY, REFUSED_CLASSES, UNHEALTHY_CLASSES, currentResult,
   indent, isolationBreach, isolationInconclusive, readyEndpointsOrMinusOne, selector, timesOnPath,
-  verdictCodeOrZero, withPathInfo,
+  unlessSingleFailedProbe, verdictCodeOrZero, withPathInfo,
 } from './promql.js';
 import { runbookAnchor } from './links.js';
 import { parseDuration } from '../catalog/duration.js';
@@ -54,7 +54,7 @@ const SERVICE_OF_TARGET = '(?:[a-z]+://)?([a-z0-9-]+)[.][a-z0-9-]+[.]svc([.:/].*
 
 const blocked: AlertRule = {
   alert: 'PathProbeBlocked',
-  expr: timesOnPath(withPathInfo(currentResult(BLOCKED_CLASSES), REACHABLE), verdictCodeOrZero()),
+  expr: timesOnPath(unlessSingleFailedProbe(withPathInfo(currentResult(BLOCKED_CLASSES), REACHABLE), 120), verdictCodeOrZero()),
   for: '2m',
   annotations: {
     summary: `Path ${L_PATH} is blocked: timeout from ${FROM} to {{ $labels.target }}, likely a NetworkPolicy drop`,
@@ -74,7 +74,7 @@ const refused: AlertRule = {
   expr: timesOnPath(
     [
       `label_replace(`,
-      indent(withPathInfo(currentResult(REFUSED_CLASSES), REACHABLE)),
+      indent(unlessSingleFailedProbe(withPathInfo(currentResult(REFUSED_CLASSES), REACHABLE), 120)),
       `  , "service", "$1", "target", "${SERVICE_OF_TARGET}"`,
       `)`,
     ].join('\n'),
@@ -96,7 +96,7 @@ const refused: AlertRule = {
 
 const dnsFailure: AlertRule = {
   alert: 'PathProbeDNSFailure',
-  expr: withPathInfo(currentResult(DNS_CLASSES), REACHABLE),
+  expr: unlessSingleFailedProbe(withPathInfo(currentResult(DNS_CLASSES), REACHABLE), 120),
   for: '2m',
   annotations: {
     summary: `Path ${L_PATH}: DNS fails ({{ $labels.result }}) in namespace {{ $labels.from_namespace }}`,
@@ -122,7 +122,7 @@ const dnsFailure: AlertRule = {
 
 const unhealthy: AlertRule = {
   alert: 'PathProbeUnhealthy',
-  expr: timesOnPath(withPathInfo(currentResult(UNHEALTHY_CLASSES), REACHABLE), verdictCodeOrZero()),
+  expr: timesOnPath(unlessSingleFailedProbe(withPathInfo(currentResult(UNHEALTHY_CLASSES), REACHABLE), 180), verdictCodeOrZero()),
   for: '3m',
   annotations: {
     summary: `Path ${L_PATH} fails with {{ $labels.result }} from ${FROM} to {{ $labels.target }}`,
