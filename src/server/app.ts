@@ -2,7 +2,7 @@
 // status page. The server only reads the agent's state; no route fetches or connects anywhere.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServerDeps } from './deps.js';
-import { clientErrorHandler, frameworkErrorHandler, installErrorHandlers } from './http-errors.js';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandlers, MAX_PARAM_LENGTH } from './http-errors.js';
 import { explainApiRoutes } from './routes/explain-api-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
@@ -14,7 +14,7 @@ import { installSecurityHeaders } from './security-headers.js';
 export const BODY_LIMIT_BYTES = 1024;
 
 /** Longest URL parameter (a path name, `<base>@<namespace>` included). */
-export const MAX_PARAM_LENGTH = 512;
+export { MAX_PARAM_LENGTH };
 
 /** buildApp's dependencies. `logger`: a pino (or Fastify) logger, Fastify logger options, or false. */
 export interface BuildAppDeps extends ServerDeps {

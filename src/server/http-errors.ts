@@ -6,6 +6,9 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { ApiError } from './api-schema.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 
+/** Longest path name a URL may carry, in the path (/api/v1/paths/NAME) or in ?path=: 414 beyond. */
+export const MAX_PARAM_LENGTH = 512;
+
 /** The server's error codes. Clients may match on `code`; messages may change. */
 export const HTTP_ERRORS = {
   routeNotFound: { statusCode: 404, code: 'PP_HTTP_NOT_FOUND', message: 'no such route' },

@@ -89,6 +89,16 @@ t.test('?path= keeps only the exact name; fanned-out names with @ work in the UR
   const hostile = await app.inject('/api/v1/paths/' + encodeURIComponent(HOSTILE.name));
   t.equal(hostile.statusCode, 200);
   t.equal(hostile.json().name, HOSTILE.name, 'JSON carries names verbatim');
+  // A name over 512 characters is the same error whichever way the URL carries it.
+  for (const url of ['/api/v1/paths/' + 'x'.repeat(513), '/api/v1/paths?path=' + 'x'.repeat(513)]) {
+    const tooLong = await app.inject(url);
+    t.equal(tooLong.statusCode, 414, url.slice(0, 20));
+    t.ok(validError(tooLong.json()));
+    t.equal(tooLong.json().code, HTTP_ERRORS.uriTooLong.code);
+  }
+  const longest = await app.inject('/api/v1/paths?path=' + 'x'.repeat(512));
+  t.equal(longest.statusCode, 200, '512 characters is still a name');
+  t.same(longest.json().paths, []);
   const empty = await app.inject('/api/v1/paths?path=');
   t.equal(empty.statusCode, 400);
   t.ok(validError(empty.json()));

@@ -7,13 +7,15 @@ import { coalesce } from '../coalesce.js';
 import { EncodedBody, sendEncoded } from '../encoded-body.js';
 import { renderPathList } from '../paths-list.js';
 import type { ServerDeps } from '../deps.js';
-import { sendError } from '../http-errors.js';
+import { MAX_PARAM_LENGTH, sendError } from '../http-errors.js';
 import { toPathView } from '../path-view.js';
 
+// No maxLength on ?path=: a longer name is PP_HTTP_URI_TOO_LONG (414), as in /api/v1/paths/NAME
+// (the router's limit), not a schema error (400).
 const ListQuery = Type.Object({
-  path: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'exact path name' })),
+  path: Type.Optional(Type.String({ minLength: 1, description: 'exact path name' })),
 });
-const NameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 512 }) });
+const NameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: MAX_PARAM_LENGTH }) });
 
 /** The paths API. */
 export const pathsApiRoutes: FastifyPluginAsync<Pick<ServerDeps, 'status' | 'explain' | 'now'>> = async (
@@ -36,11 +38,12 @@ export const pathsApiRoutes: FastifyPluginAsync<Pick<ServerDeps, 'status' | 'exp
     {
       schema: {
         querystring: ListQuery,
-        response: { 200: PathListSchema, 400: ApiErrorSchema },
+        response: { 200: PathListSchema, 400: ApiErrorSchema, 414: ApiErrorSchema },
       },
     },
     async (request, reply) => {
       const wanted = request.query.path;
+      if (wanted !== undefined && wanted.length > MAX_PARAM_LENGTH) return sendError(reply, 'uriTooLong');
       serializeView ??= reply.compileSerializationSchema(PathViewSchema) as (view: PathView) => string;
       const body = wanted === undefined
         ? await everyPath()
