@@ -74,11 +74,25 @@ export async function listCatalogFiles(paths: string[], options: LoadOptions = {
       out.push(p);
       continue;
     }
-    const names = (await readdir(resolve(cwd, p))).filter((n) => !n.startsWith('.') && /\.ya?ml$/.test(n)).sort();
+    let entries: string[];
+    try {
+      entries = await readdir(resolve(cwd, p));
+    } catch (e) {
+      throw new CatalogReadError(`cannot read catalog directory ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'check the directory and its permissions', e);
+    }
+    const names = entries.filter((n) => !n.startsWith('.') && /\.ya?ml$/.test(n)).sort();
     const files: string[] = [];
     for (const n of names) {
       const full = join(p, n);
-      if ((await stat(resolve(cwd, full))).isFile()) files.push(full);
+      let entry;
+      try {
+        entry = await stat(resolve(cwd, full));
+      } catch (e) {
+        // A symlink whose target is gone (or a file removed meanwhile) is a fault of the catalog,
+        // like a missing file given by name; skipping it would load a catalog without it.
+        throw new CatalogReadError(`cannot read catalog file ${full}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'a symlink whose target is missing? check the directory', e);
+      }
+      if (entry.isFile()) files.push(full);
     }
     if (files.length === 0) {
       throw new CatalogReadError(`directory ${p} holds no *.yaml or *.yml catalog files`, 'point at a catalog file or a directory of them');

@@ -75,6 +75,17 @@ t.test('IO faults are CatalogReadError with a hint', async (t) => {
   await t.rejects(loadCatalogFiles([]), { code: 'PP_CATALOG_READ' });
 });
 
+t.test('a dangling symlink in a catalog directory is a CatalogReadError naming it, not a raw ENOENT', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, 'a.yaml'), pathsFile.replace('from: eso', 'from: {namespace: x}'));
+  await symlink(join(dir, 'gone.yaml'), join(dir, 'b.yaml'));
+  await t.rejects(loadCatalogFiles([dir]), {
+    name: 'CatalogReadError',
+    code: 'PP_CATALOG_READ',
+    message: `cannot read catalog file ${join(dir, 'b.yaml')}: ENOENT`,
+  });
+});
+
 t.test('relative paths are read from options.cwd and named as given', async (t) => {
   const dir = await tempDir(t);
   await mkdir(join(dir, 'cat'));

@@ -1,10 +1,11 @@
 // `pathprobe validate` run in-process through the Command interface, streams captured.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import t, { type Test } from 'tap';
 import { COMMANDS } from '../../src/cli/commands.js';
+import { dispatch } from '../../src/cli/dispatch.js';
 import type { CommandIO } from '../../src/cli/command.js';
 import { validateCommand } from '../../src/cli/validate-command.js';
 
@@ -108,4 +109,15 @@ t.test('usage mistakes and unreadable paths are PathprobeErrors', async (t) => {
   const help = await run(['--help'], dir);
   t.equal(help.code, 0);
   t.match(help.stdout, /^Usage: pathprobe validate/);
+});
+
+t.test('a dangling symlink in a catalog directory: error naming it, exit 2 (not an internal error, 70)', async (t) => {
+  const dir = await workspace(t);
+  await symlink(join(dir, 'gone.yaml'), join(dir, 'link.yaml'));
+  const stdout = capture();
+  const stderr = capture();
+  const io: CommandIO = { stdout: stdout.stream, stderr: stderr.stream, stdin: new PassThrough(), env: {}, cwd: '/', stopSignal: new AbortController().signal };
+  t.equal(await dispatch(['validate', dir], io, COMMANDS), 2);
+  t.equal(stderr.text(), `error: cannot read catalog file ${join(dir, 'link.yaml')}: ENOENT\nhint: a symlink whose target is missing? check the directory\n`);
+  t.equal(stdout.text(), '');
 });
