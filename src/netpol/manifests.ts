@@ -23,6 +23,8 @@ export interface ManifestReadResult {
 }
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
+/** The yaml package's limit on nodes reached through aliases in one document (alias bombs). */
+const MAX_ALIAS_COUNT = 100;
 
 function locator(doc: Document, counter: LineCounter, file: string, prefix: (string | number)[]) {
   return (path: (string | number)[]): SourceLocation | undefined => {
@@ -53,10 +55,22 @@ export function parseManifestText(text: string, file: string): { objects: Locate
       }
       continue;
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
-    if (value === null || value === undefined) continue;
     const whole = locator(doc, counter, file, []);
     const at = whole([]) ?? { file, line: 1, col: 1 };
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (err) {
+      // The yaml package throws a ReferenceError for an alias whose anchor comes later or not at
+      // all, and when aliases expand past maxAliasCount (an alias bomb).
+      if (!(err instanceof ReferenceError)) throw err;
+      const message = /excessive alias count/i.test(err.message)
+        ? `YAML aliases expand to too many nodes (over ${MAX_ALIAS_COUNT}); write the values out`
+        : err.message;
+      problems.push({ ...at, yamlPath: '', message, severity: 'fatal' });
+      continue;
+    }
+    if (value === null || value === undefined) continue;
     if (!isRecord(value)) {
       problems.push({ ...at, yamlPath: '', message: 'a manifest document must be a mapping (a Kubernetes object)', severity: 'warning' });
       continue;

@@ -117,3 +117,12 @@ spec:
   t.match(err, /<stdin>:\d+:\d+: error: protocol must be TCP, UDP or SCTP \(spec\.ingress\[0\]\.ports\[0\]\.protocol\)/);
   t.equal(JSON.parse(out).paths[0].verdict, 'unknown');
 });
+
+t.test('an alias bomb in the manifests is an input error (exit 2), not an internal error', async (t) => {
+  const lines = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: c, namespace: vault}', 'data:', `  l0: &l0 [${Array(10).fill('x').join(', ')}]`];
+  for (let n = 1; n < 6; n++) lines.push(`  l${n}: &l${n} [${Array(10).fill(`*l${n - 1}`).join(', ')}]`);
+  const { code, out, err } = await run(['--catalog', 'catalog.yaml', '--manifests', '-'], { stdin: `${lines.join('\n')}\n` });
+  t.equal(code, 2);
+  t.equal(out, '');
+  t.equal(err, '<stdin>:1:1: error: YAML aliases expand to too many nodes (over 100); write the values out\n');
+});

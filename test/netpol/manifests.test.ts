@@ -31,6 +31,19 @@ t.test('syntax errors are fatal and located; non-objects are warnings', async (t
   t.same(odd.problems.map((p) => [p.line, p.severity]), [[1, 'warning'], [4, 'warning']]);
 });
 
+t.test('an alias bomb or an alias without its anchor is a located fatal problem, not a throw', async (t) => {
+  const level = (n: number, prev: string) => `l${n}: &l${n} [${Array(10).fill(prev).join(', ')}]`;
+  const bomb = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: c}', 'data:', level(0, 'x').replace(/^/, '  ')];
+  for (let n = 1; n < 6; n++) bomb.push(`  ${level(n, `*l${n - 1}`)}`);
+  const text = `${POLICY}---\n${bomb.join('\n')}\n---\nkind: Pod\napiVersion: v1\nmetadata: {name: *nowhere}\n`;
+  const { objects, problems } = parseManifestText(text, 'm.yaml');
+  t.same(objects.map((o) => o.object.kind), ['NetworkPolicy']);
+  t.same(problems, [
+    { file: 'm.yaml', line: 6, col: 1, yamlPath: '', message: 'YAML aliases expand to too many nodes (over 100); write the values out', severity: 'fatal' },
+    { file: 'm.yaml', line: 17, col: 1, yamlPath: '', message: 'Unresolved alias (the anchor must be set before the alias): nowhere', severity: 'fatal' },
+  ]);
+});
+
 t.test('a malformed policy is located at the bad node', async (t) => {
   const text = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
