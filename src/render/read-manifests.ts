@@ -25,6 +25,8 @@ export class ManifestReadError extends PathprobeError {
 }
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+/** The yaml package's limit on nodes reached through aliases in one document (alias bombs). */
+const MAX_ALIAS_COUNT = 100;
 
 async function listFiles(path: string): Promise<string[]> {
   let info;
@@ -68,7 +70,13 @@ export async function readManifests(paths: string[]): Promise<ManifestObject[]> 
   const out: ManifestObject[] = [];
   for (const p of paths) {
     for (const file of await listFiles(p)) {
-      const text = await readFile(file, 'utf8');
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (err) {
+        // A symlink whose target is gone, a file without read permission, a directory named *.yaml.
+        throw new ManifestReadError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check the file, or leave it out of --manifests', err);
+      }
       for (const doc of parseAllDocuments(text)) {
         // A kustomization.yaml or Helm values file is not an object; toObjects skips it.
         if (doc.errors.length > 0) {
@@ -77,7 +85,17 @@ export async function readManifests(paths: string[]): Promise<ManifestObject[]> 
           throw new ManifestReadError(`${file}:${line}: ${e.message}`, 'fix the YAML or leave the file out of --manifests');
         }
         const line = text.slice(0, doc.range[0]).split('\n').length;
-        toObjects(doc.toJS(), `${file}:${line}`, out);
+        let value: unknown;
+        try {
+          value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+        } catch (err) {
+          // The yaml package throws a ReferenceError for an alias without its anchor and for
+          // aliases expanding past maxAliasCount (an alias bomb).
+          if (!(err instanceof ReferenceError)) throw err;
+          const why = /excessive alias count/i.test(err.message) ? `YAML aliases expand to too many nodes (over ${MAX_ALIAS_COUNT})` : err.message;
+          throw new ManifestReadError(`${file}:${line}: ${why}`, 'fix the YAML or leave the file out of --manifests');
+        }
+        toObjects(value, `${file}:${line}`, out);
       }
     }
   }

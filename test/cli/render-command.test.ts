@@ -1,6 +1,6 @@
 // `pathprobe render` end to end, in-process: refusals, warnings, byte-stable output, --out layout.
 import t, { type Test } from 'tap';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -207,4 +207,24 @@ t.test('a source setting the reserved pathprobe/agent label is refused', async (
   const dir = await setup(t);
   await writeFile(join(dir, 'reserved.yaml'), CATALOG.replace('{app: web, tier: frontend}', "{app: web, 'pathprobe/agent': x}"));
   await t.rejects(render(dir, ['--catalog', 'reserved.yaml', '--image', 'x']), { code: 'PP_RENDER', message: /reserved label/ });
+});
+
+t.test('manifests render cannot read or expand: PP_MANIFEST_READ naming the file, not an internal error', async (t) => {
+  const dir = await setup(t);
+  // A dangling symlink in a manifests directory (a removed file kustomize still links).
+  await symlink(join(dir, 'gone.yaml'), join(dir, 'manifests', 'link.yaml'));
+  await t.rejects(render(dir, [...BASE, '--manifests', 'manifests']), {
+    name: 'ManifestReadError', code: 'PP_MANIFEST_READ', message: `cannot read ${join(dir, 'manifests', 'link.yaml')}: ENOENT`,
+  });
+  // An alias bomb: 10^6 nodes from six lines.
+  const lines = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: c}', 'data:', `  l0: &l0 [${Array(10).fill('x').join(', ')}]`];
+  for (let n = 1; n < 6; n++) lines.push(`  l${n}: &l${n} [${Array(10).fill(`*l${n - 1}`).join(', ')}]`);
+  await writeFile(join(dir, 'bomb.yaml'), `${SERVICE}---\n${lines.join('\n')}\n`);
+  await t.rejects(render(dir, [...BASE, '--manifests', 'bomb.yaml']), {
+    code: 'PP_MANIFEST_READ', message: `${join(dir, 'bomb.yaml')}:14: YAML aliases expand to too many nodes (over 100)`,
+  });
+  await writeFile(join(dir, 'unanchored.yaml'), 'apiVersion: v1\nkind: Service\nmetadata: {name: *nowhere}\n');
+  await t.rejects(render(dir, [...BASE, '--manifests', 'unanchored.yaml']), {
+    code: 'PP_MANIFEST_READ', message: /unanchored\.yaml:1: Unresolved alias .*nowhere$/,
+  });
 });
