@@ -29,6 +29,10 @@ function where(object: ManifestObject): string {
   return `${object.origin}${ns}`;
 }
 
+function isRecord(value: unknown): value is Record<string, any> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function stringRecord(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (value && typeof value === 'object' && !Array.isArray(value)) {
@@ -70,9 +74,12 @@ function podTemplateOf(o: ManifestObject): PodTemplate | undefined {
   if (o.kind === 'Pod') template = { metadata: meta, spec };
   else if (['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController'].includes(o.kind)) template = spec.template;
   else if (o.kind === 'CronJob') template = spec.jobTemplate?.spec?.template;
-  if (!template?.spec) return undefined;
-  const containers = [...(template.spec.containers ?? []), ...(template.spec.initContainers ?? [])];
-  return { labels: stringRecord(template.metadata?.labels), containers: containers as Array<Record<string, unknown>> };
+  if (!isRecord(template) || !isRecord(template.spec)) return undefined;
+  // Manifests are user input (a half-rendered Helm chart): a containers list that is not a list,
+  // or holds something other than a mapping, declares no ports here; the API server refuses it.
+  const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+  const containers = [...list(template.spec.containers), ...list(template.spec.initContainers)].filter(isRecord);
+  return { labels: stringRecord(isRecord(template.metadata) ? template.metadata.labels : undefined), containers };
 }
 
 /**
@@ -88,9 +95,9 @@ export function findPortCollisions(agent: PlacedAgent, manifests: ManifestObject
     const sourceLabels = Object.entries(agent.source.labels);
     if (!sourceLabels.every(([k, v]) => template.labels[k] === v)) continue;
     for (const c of template.containers) {
-      const ports = Array.isArray(c.ports) ? (c.ports as Array<Record<string, unknown>>) : [];
+      const ports = Array.isArray(c.ports) ? c.ports : [];
       for (const p of ports) {
-        if (p.containerPort !== agent.port) continue;
+        if (!isRecord(p) || p.containerPort !== agent.port) continue;
         problems.push({
           source: agent.source.name,
           kind: 'port-collision',

@@ -43,3 +43,19 @@ t.test("a workload of the source using the agent's port is a collision; other wo
   t.match(problems[0]?.message, /Deployment shop\/web .*port 9477.*--port/);
   t.same(checkPlacement([{ ...agent, port: 9478 }], [deploy('web', 'shop', { app: 'web' }, [9477])]), []);
 });
+
+t.test('malformed pod templates (a half-rendered chart) declare no ports instead of crashing the checks', async (t) => {
+  const template = (spec: unknown) => obj('Deployment', 'web', 'shop', { spec: { template: { metadata: { labels: { app: 'web' } }, spec } } });
+  const broken = [
+    template({ containers: {} }),
+    template({ containers: 5, initContainers: 'x' }),
+    template({ containers: [null, 'c', { name: 'a', ports: [null, 7, { containerPort: 8080 }] }] }),
+    template('not a mapping'),
+    obj('Deployment', 'web', 'shop', { spec: { template: { metadata: 'x', spec: { containers: [] } } } }),
+    obj('CronJob', 'web', 'shop', { spec: { jobTemplate: null } }),
+  ];
+  t.same(checkPlacement([agent], broken), []);
+  // A well-formed container beside the broken ones still counts.
+  const problems = checkPlacement([agent], [template({ containers: [null, { name: 'main', ports: [null, { containerPort: 9477 }] }] })]);
+  t.same(problems.map((p) => p.kind), ['port-collision']);
+});
