@@ -1,6 +1,6 @@
 // The catalog loader's public API: text or files (and directories) in, a Catalog or located
 // problems out. IO faults (a missing file) are thrown as CatalogReadError; mistakes are data.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PathprobeError } from '../errors.js';
 import { buildCatalog } from './expand.js';
@@ -42,20 +42,39 @@ export async function loadCatalogFiles(paths: string[], options: LoadOptions = {
   const files = await listCatalogFiles(paths, options);
   const parsed: ParsedFile[] = [];
   for (const file of files) {
-    const info = await stat(resolve(cwd, file));
-    if (info.size > LIMITS.maxFileBytes) {
-      parsed.push(tooLargeFile(file));
-      continue;
-    }
-    let text: string;
+    let text: string | undefined;
     try {
-      text = await readFile(resolve(cwd, file), 'utf8');
+      text = await readBoundedText(resolve(cwd, file), LIMITS.maxFileBytes);
     } catch (e) {
       throw new CatalogReadError(`cannot read catalog file ${file}: ${(e as Error).message}`, 'check the path and its permissions', e);
     }
-    parsed.push(parseCatalogFile(text, file));
+    parsed.push(text === undefined ? tooLargeFile(file) : parseCatalogFile(text, file));
   }
   return loadParsed(parsed);
+}
+
+/**
+ * The text of `path`, read up to `limit` bytes; undefined when it holds more. The size from
+ * stat() is not enough: a pipe (`validate <(kustomize ...)`, /dev/stdin) or a device reports 0
+ * and would be read to its end, however far that is.
+ */
+export async function readBoundedText(path: string, limit: number): Promise<string | undefined> {
+  const handle = await open(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const want = Math.min(256 * 1024, limit + 1 - total);
+      const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(want), 0, want, null);
+      if (bytesRead === 0) break;
+      chunks.push(buffer.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > limit) return undefined;
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The catalog files a list of paths stands for, in load order, named as given. */

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { filterBySource, formatProblem, loadCatalogFiles, UnknownSourceError } from '../../src/catalog/load.js';
+import { LIMITS } from '../../src/catalog/schema.js';
+import { endlessFifo } from '../helpers/endless-fifo.js';
 import { catalogWith } from './fixtures.js';
 
 async function tempDir(t: Test): Promise<string> {
@@ -116,4 +118,23 @@ t.test('filterBySource picks one agent\'s paths and names the known sources othe
   } catch (e) {
     t.match(e, { code: 'PP_UNKNOWN_SOURCE', message: 'unknown source "nope"', hint: 'known sources: a, b, eso' });
   }
+});
+
+t.test('a pipe (<(kustomize ...), /dev/stdin) is read no further than the file size limit', async (t) => {
+  const dir = await tempDir(t);
+  const fifo = join(dir, 'catalog.yaml');
+  const accepted = endlessFifo(t, fifo, 64);
+  const r = await loadCatalogFiles([fifo]);
+  t.same(r.errors.map(formatProblem), [`${fifo}:1:1: file is larger than ${LIMITS.maxFileBytes} bytes`]);
+  t.ok(await accepted < 16 * (1 << 20), 'the loader closed the pipe after about 4 MiB instead of reading all 64 MiB');
+});
+
+t.test('a catalog exactly at the size limit loads; one byte more is too large', async (t) => {
+  const dir = await tempDir(t);
+  const body = pathsFile.replace('from: eso', 'from: {namespace: x}');
+  const pad = (n: number) => body + '#'.repeat(n - Buffer.byteLength(body) - 1) + '\n';
+  await writeFile(join(dir, 'at.yaml'), pad(LIMITS.maxFileBytes));
+  await writeFile(join(dir, 'over.yaml'), pad(LIMITS.maxFileBytes + 1));
+  t.same((await loadCatalogFiles([join(dir, 'at.yaml')])).errors, []);
+  t.same((await loadCatalogFiles([join(dir, 'over.yaml')])).errors.map((p) => p.message), [`file is larger than ${LIMITS.maxFileBytes} bytes`]);
 });

@@ -7,6 +7,7 @@ import { PassThrough } from 'node:stream';
 import { parseAllDocuments } from 'yaml';
 import { renderCommand } from '../../src/cli/render-command.js';
 import { UsageError } from '../../src/errors.js';
+import { endlessFifo } from '../helpers/endless-fifo.js';
 
 const CATALOG = `apiVersion: pathprobe/v1
 kind: PathCatalog
@@ -227,4 +228,13 @@ t.test('manifests render cannot read or expand: PP_MANIFEST_READ naming the file
   await t.rejects(render(dir, [...BASE, '--manifests', 'unanchored.yaml']), {
     code: 'PP_MANIFEST_READ', message: /unanchored\.yaml:1: Unresolved alias .*nowhere$/,
   });
+});
+
+t.test('--catalog is read no further than the catalog size limit (a pipe, /dev/stdin)', async (t) => {
+  const dir = await setup(t);
+  const accepted = endlessFifo(t, join(dir, 'piped.yaml'), 64);
+  const r = await render(dir, ['--catalog', 'piped.yaml', '--image', 'x']);
+  t.equal(r.status, 1);
+  t.match(r.stderr, /piped\.yaml:1:1: file is larger than 4194304 bytes/);
+  t.ok(await accepted < 16 * (1 << 20), 'render closed the pipe after about 4 MiB instead of reading all 64 MiB');
 });
