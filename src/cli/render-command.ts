@@ -6,6 +6,7 @@ import type { Command, CommandIO } from './command.js';
 import { UsageError } from '../errors.js';
 import { namespaceOption, withParseErrorsAsUsage } from './parse-command-args.js';
 import { readCatalogInput } from '../render/catalog-input.js';
+import { formatProblem } from '../catalog/load.js';
 import { renderManifests } from '../render/render-manifests.js';
 import { readManifests } from '../render/read-manifests.js';
 import { checkPlacement } from '../render/placement-checks.js';
@@ -108,9 +109,10 @@ async function runRender(args: string[], io: CommandIO): Promise<number> {
     throw new UsageError('--prometheus-labels must name at least one label', 'an empty selector would admit every pod of the namespace');
   }
 
-  const input = await readCatalogInput(resolve(io.cwd, values.catalog));
+  const input = await readCatalogInput(values.catalog, io.cwd);
+  for (const w of input.warnings) io.stderr.write(`${formatProblem({ ...w, message: `warning: ${w.message}` })}\n`);
   if (!input.catalog || input.errors.length > 0) {
-    for (const e of input.errors) io.stderr.write(`${e.file}:${e.line}:${e.col}: ${e.message} (${e.yamlPath})\n`);
+    for (const e of input.errors) io.stderr.write(`${formatProblem(e)}\n`);
     return 1;
   }
   const result = renderManifests(input.catalog, input.text, options);

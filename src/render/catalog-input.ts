@@ -1,5 +1,6 @@
 // Reads the catalog render works from: its text (embedded verbatim in the ConfigMaps) and the
 // loaded, validated Catalog from the catalog loader.
+import { resolve } from 'node:path';
 import type { Catalog, CatalogProblem } from '../catalog/types.js';
 import { loadCatalogText, readBoundedText } from '../catalog/load.js';
 import { tooLargeFile } from '../catalog/parse-yaml.js';
@@ -11,17 +12,21 @@ export interface CatalogInput {
   text: string;
   catalog?: Catalog;
   errors: CatalogProblem[];
+  warnings: CatalogProblem[];
 }
 
-/** Reads and loads one catalog file. Throws only when the file cannot be read. */
-export async function readCatalogInput(file: string): Promise<CatalogInput> {
+/**
+ * Reads and loads one catalog file, `file` relative to `cwd`; problems name it as given (as
+ * validate does). Throws only when the file cannot be read.
+ */
+export async function readCatalogInput(file: string, cwd = process.cwd()): Promise<CatalogInput> {
   let text: string | undefined;
   try {
-    text = await readBoundedText(file, LIMITS.maxFileBytes);
+    text = await readBoundedText(resolve(cwd, file), LIMITS.maxFileBytes);
   } catch (err) {
     throw new PathprobeError('PP_CATALOG_READ', `cannot read catalog ${file}: ${(err as Error).message}`, 'check --catalog', { cause: err });
   }
-  if (text === undefined) return { text: '', errors: tooLargeFile(file).errors };
-  const { catalog, errors } = loadCatalogText(text, file);
-  return catalog ? { text, catalog, errors } : { text, errors };
+  if (text === undefined) return { text: '', errors: tooLargeFile(file).errors, warnings: [] };
+  const { catalog, errors, warnings } = loadCatalogText(text, file);
+  return catalog ? { text, catalog, errors, warnings } : { text, errors, warnings };
 }

@@ -122,7 +122,7 @@ t.test("the agent port colliding with the source's containerPort: refuses and su
   t.match(r.stderr, /Deployment shop\/web .* uses port 9477.*--port/);
   const other = await render(dir, [...BASE, '--manifests', 'workload-only.yaml', '--port', '9478']);
   t.equal(other.status, 0);
-  t.notMatch(other.stderr, /warning/);
+  t.notMatch(other.stderr, /refusing|warning \(forced\)|9477/, 'no refusal or placement warning (the unused source "idle" is warned about)');
   t.match(other.stdout, /containerPort: 9478/);
   t.match(other.stdout, /--listen\n\s+- 0\.0\.0\.0:9478/);
 });
@@ -237,4 +237,19 @@ t.test('--catalog is read no further than the catalog size limit (a pipe, /dev/s
   t.equal(r.status, 1);
   t.match(r.stderr, /piped\.yaml:1:1: file is larger than 4194304 bytes/);
   t.ok(await accepted < 16 * (1 << 20), 'render closed the pipe after about 4 MiB instead of reading all 64 MiB');
+});
+
+t.test('catalog problems are printed as validate prints them, file named as given; warnings too', async (t) => {
+  const dir = await setup(t);
+  await writeFile(join(dir, 'empty.yaml'), '');
+  const empty = await render(dir, ['--catalog', 'empty.yaml', '--image', 'x']);
+  t.same(empty, { status: 1, stdout: '', stderr: 'empty.yaml:1:1: file holds no YAML document; expected a PathCatalog mapping\n' });
+  await writeFile(join(dir, 'bad.yaml'), CATALOG.replace('5432', '99999'));
+  const bad = await render(dir, ['--catalog', 'bad.yaml', '--image', 'x']);
+  t.equal(bad.status, 1);
+  t.equal(bad.stderr, 'bad.yaml:5:3: warning: source "idle" is declared but no path uses it (at sources.idle)\nbad.yaml:9:9: tcp target "db.shop.svc.cluster.local:99999" has port 99999; a port is a number from 1 to 65535 (at paths[0].to)\n');
+  await writeFile(join(dir, 'warn.yaml'), `${CATALOG}    expect: blocked\n`);
+  const warned = await render(dir, ['--catalog', 'warn.yaml', '--image', 'x']);
+  t.equal(warned.status, 0);
+  t.match(warned.stderr, /^warn\.yaml:11:13: warning: expect: blocked without a control/m);
 });
