@@ -1,6 +1,6 @@
 // Reads Kubernetes manifests: files and directories (recursively), multi-document YAML or JSON,
 // `kind: List` items, `-` for stdin. Syntax errors come back located; IO faults are thrown.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { PathprobeError } from '../errors.js';
@@ -101,7 +101,11 @@ export function parseManifestText(text: string, file: string): { objects: Locate
   return { objects, problems };
 }
 
-async function collectFiles(path: string, out: string[]): Promise<void> {
+/**
+ * The manifest files under `path`, in name order. Symlinks are followed, to directories too (a
+ * shared base linked into an overlay); a directory reached again (a link loop) is read once.
+ */
+async function collectFiles(path: string, out: string[], seen = new Set<string>()): Promise<void> {
   let info;
   try {
     info = await stat(path);
@@ -112,11 +116,21 @@ async function collectFiles(path: string, out: string[]): Promise<void> {
     out.push(path);
     return;
   }
-  const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  let entries;
+  try {
+    const real = await realpath(path);
+    if (seen.has(real)) return;
+    seen.add(real);
+    entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  } catch (err) {
+    throw new ManifestReadError(`cannot read directory ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'check the --manifests path', err);
+  }
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const child = join(path, e.name);
-    if (e.isDirectory()) await collectFiles(child, out);
+    // A symlink's own entry says neither directory nor file: ask what it points at.
+    const isDirectory = e.isSymbolicLink() ? await stat(child).then((s) => s.isDirectory(), () => false) : e.isDirectory();
+    if (isDirectory) await collectFiles(child, out, seen);
     else if (MANIFEST_EXTENSIONS.some((ext) => e.name.endsWith(ext))) out.push(child);
   }
 }

@@ -1,6 +1,6 @@
 // Reads Kubernetes YAML manifests (files or directories, multi-document, `kind: List` flattened)
 // into plain objects that remember where they came from, for render's safety checks.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { PathprobeError } from '../errors.js';
@@ -28,7 +28,11 @@ const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 /** The yaml package's limit on nodes reached through aliases in one document (alias bombs). */
 const MAX_ALIAS_COUNT = 100;
 
-async function listFiles(path: string): Promise<string[]> {
+/**
+ * The manifest files under `path`, in name order. Symlinks are followed, to directories too; a
+ * directory reached again (a link loop) is read once.
+ */
+async function listFiles(path: string, seen = new Set<string>()): Promise<string[]> {
   let info;
   try {
     info = await stat(path);
@@ -37,11 +41,21 @@ async function listFiles(path: string): Promise<string[]> {
   }
   if (!info.isDirectory()) return [path];
   const out: string[] = [];
-  const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  let entries;
+  try {
+    const real = await realpath(path);
+    if (seen.has(real)) return [];
+    seen.add(real);
+    entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  } catch (err) {
+    throw new ManifestReadError(`cannot read directory ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check the --manifests path', err);
+  }
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const full = join(path, e.name);
-    if (e.isDirectory()) out.push(...(await listFiles(full)));
+    // A symlink's own entry says neither directory nor file: ask what it points at.
+    const isDirectory = e.isSymbolicLink() ? await stat(full).then((s) => s.isDirectory(), () => false) : e.isDirectory();
+    if (isDirectory) out.push(...(await listFiles(full, seen)));
     else if (MANIFEST_EXTENSIONS.has(extname(e.name))) out.push(full);
   }
   return out;

@@ -253,3 +253,13 @@ t.test('catalog problems are printed as validate prints them, file named as give
   t.equal(warned.status, 0);
   t.match(warned.stderr, /^warn\.yaml:11:13: warning: expect: blocked without a control/m);
 });
+
+t.test('a Service in a symlinked manifests directory is seen (symlinks followed, loops read once)', async (t) => {
+  const dir = await setup(t);
+  await mkdir(join(dir, 'overlay'));
+  await symlink(join(dir, 'manifests'), join(dir, 'overlay', 'base'));
+  await symlink(dir, join(dir, 'manifests', 'loop'));
+  const r = await render(dir, [...BASE, '--port', '9500', '--manifests', 'overlay']);
+  t.equal(r.status, 1);
+  t.equal(r.stderr.match(/Service shop\/web/g)?.length, 1, 'refused once, for the Service of the linked base');
+});

@@ -1,7 +1,7 @@
 // Reading manifests: multi-document files, Lists, directories, stdin, syntax errors and
 // malformed objects reported with file:line:col.
 import t from 'tap';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -83,4 +83,21 @@ t.test('directories recursively (yaml, yml, json; hidden skipped), stdin, missin
   t.same(result.objects.map((o) => (o.object.metadata as { name: string }).name).sort(), ['j', 'p', 'q', 's']);
   t.equal(result.files.length, 4);
   await t.rejects(readManifests([join(dir, 'missing')], { cwd: '/', stdin: Readable.from([]) }), ManifestReadError);
+});
+
+t.test('symlinked directories are read (once, even through a link loop)', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'pathprobe-manifests-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await mkdir(join(dir, 'base'));
+  await mkdir(join(dir, 'overlay'));
+  await writeFile(join(dir, 'base', 'policy.yaml'), POLICY);
+  await writeFile(join(dir, 'overlay', 'own.yaml'), POLICY.replace('name: p', 'name: q'));
+  await symlink(join(dir, 'base'), join(dir, 'overlay', 'shared'));
+  await symlink(dir, join(dir, 'base', 'up'));
+  const overlay = await readManifests([join(dir, 'overlay')], { cwd: '/', stdin: Readable.from([]) });
+  t.same(overlay.problems, []);
+  t.same(overlay.files, [join(dir, 'overlay', 'own.yaml'), join(dir, 'overlay', 'shared', 'policy.yaml')]);
+  t.same(overlay.objects.map((o) => (o.object.metadata as { name: string }).name), ['q', 'p']);
+  const all = await readManifests([dir], { cwd: '/', stdin: Readable.from([]) });
+  t.same(all.objects.map((o) => (o.object.metadata as { name: string }).name).sort(), ['p', 'q'], 'each directory once');
 });
