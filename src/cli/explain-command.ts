@@ -27,7 +27,7 @@ Options:
   --dns-labels k=v,...      their labels (default k8s-app=kube-dns)
 
 Exit status: 0 every verdict matches expect, 1 otherwise, 2 usage or input errors
-(unreadable file, YAML syntax error, invalid catalog).`;
+(unreadable file, YAML syntax error, invalid catalog, manifests without any object).`;
 
 async function runExplain(args: string[], io: CommandIO): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -72,6 +72,13 @@ async function runExplain(args: string[], io: CommandIO): Promise<number> {
     }
     catalog = loaded.catalog;
     manifests = await readManifests(manifestPaths, { stdin: io.stdin, cwd: io.cwd });
+    if (manifests.objects.length === 0 && !manifests.problems.some((p) => p.severity === 'fatal')) {
+      // Judged against nothing, every path is open: a must-work path would pass. Most often the
+      // command before the pipe failed (`kustomize build ... |` without pipefail) or the path is wrong.
+      const read = manifests.files.length === 0 ? 'no manifest files' : manifests.files.slice(0, 3).join(', ') + (manifests.files.length > 3 ? ', ...' : '');
+      throw new ManifestReadError(`--manifests hold no Kubernetes objects (read: ${read})`,
+        'check the paths; an empty stdin usually means the command before the pipe failed, which set -o pipefail catches');
+    }
   } catch (err) {
     if (err instanceof ManifestReadError || err instanceof CatalogReadError) {
       io.stderr.write(`pathprobe explain: ${err.message} (${err.hint})\n`);

@@ -126,3 +126,18 @@ t.test('an alias bomb in the manifests is an input error (exit 2), not an intern
   t.equal(out, '');
   t.equal(err, '<stdin>:1:1: error: YAML aliases expand to too many nodes (over 100); write the values out\n');
 });
+
+t.test('manifests without a single object are an input error (exit 2), not every path open', async (t) => {
+  // A DNS-only catalog: judged against no policy at all its paths are allowed, and exit 0 passed CI
+  // when `kustomize build ... | pathprobe explain --manifests -` lost its input to a failed build.
+  const dns = ['--catalog', 'catalog.yaml', '--path', 'tenant-dns'];
+  const empty = await run([...dns, '--manifests', '-'], { stdin: '' });
+  t.same(empty, {
+    code: 2, out: '',
+    err: 'pathprobe explain: --manifests hold no Kubernetes objects (read: <stdin>) (check the paths; an empty stdin usually means the command before the pipe failed, which set -o pipefail catches)\n',
+  });
+  const comments = await run([...dns, '--manifests', '-'], { stdin: '# kustomize printed nothing\n---\n' });
+  t.equal(comments.code, 2);
+  const withFiles = await run([...dns, '--manifests', '-', 'manifests'], { stdin: '' });
+  t.equal(withFiles.code, 1, 'an empty stdin beside files that hold objects is fine');
+});
