@@ -5,7 +5,7 @@ import type { Command, CommandIO } from './command.js';
 import { UsageError } from '../errors.js';
 import { domainOption, namespaceOption, withParseErrorsAsUsage } from './parse-command-args.js';
 import { CatalogReadError, formatProblem, loadCatalogFiles } from '../catalog/load.js';
-import { explainJson, explainText } from './explain-format.js';
+import { explainJson, explainText, oneLine } from './explain-format.js';
 import { PolicyExplainer } from '../netpol/explainer.js';
 import { ManifestReadError, locateProblem, readManifests } from '../netpol/manifests.js';
 import { parseLabelSelectorText } from './explain-labels.js';
@@ -99,7 +99,7 @@ async function runExplain(args: string[], io: CommandIO): Promise<number> {
     for (const p of update.problems) problems.push(locateProblem(located, p.path, p.message, severity));
   }
   for (const p of problems) {
-    io.stderr.write(`${p.file}:${p.line}:${p.col}: ${p.severity === 'warning' ? 'warning' : 'error'}: ${p.message}${p.yamlPath ? ` (${p.yamlPath})` : ''}\n`);
+    io.stderr.write(`${p.file}:${p.line}:${p.col}: ${p.severity === 'warning' ? 'warning' : 'error'}: ${oneLine(p.message)}${p.yamlPath ? ` (${oneLine(p.yamlPath)})` : ''}\n`);
   }
   if (problems.some((p) => p.severity === 'fatal')) return 2;
 

@@ -16,6 +16,29 @@ export function explainJson(results: readonly PathExplanation[]): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Text from the manifests (object names, label values) on one line: control characters as
+ * escapes. A policy named "x\n::error::..." (the API server would refuse it, explain reads it)
+ * must not start a line of its own: under GitHub Actions that line is a workflow command, and in
+ * a terminal an ESC sequence drives the terminal.
+ */
+export function oneLine(text: string): string {
+  return text.replace(CONTROL, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A GitHub workflow command's message: %, CR and LF escaped as the runner expects. */
+function annotationData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** A GitHub workflow command's property value: the message's escapes plus `:` and `,`. */
+function annotationProperty(text: string): string {
+  return annotationData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
 function direction(name: string, d: DirectionSummary): string {
   if (!d.applies) return `${name}: not evaluated (outside the pod network)`;
   if (!d.isolated) return `${name}: not isolated (no policy selects it), open`;
@@ -34,22 +57,22 @@ export function explainText(results: readonly PathExplanation[], options: { gith
   for (const r of results) {
     const head = r.matches ? 'ok  ' : 'FAIL';
     out.push(`${head} ${r.path}: ${r.verdict} (expect ${r.expect})`);
-    out.push(`     from ${r.from}`, `     to   ${r.to}`);
+    out.push(`     from ${oneLine(r.from)}`, `     to   ${oneLine(r.to)}`);
     if (r.matches && r.notes.length === 0) {
-      out.push(`     ${direction('egress', r.egress)}`, `     ${direction('ingress', r.ingress)}`, '');
+      out.push(`     ${oneLine(direction('egress', r.egress))}`, `     ${oneLine(direction('ingress', r.ingress))}`, '');
       continue;
     }
-    out.push(`     ${direction('egress', r.egress)}`, `     ${direction('ingress', r.ingress)}`);
-    for (const note of r.notes) out.push(`     - ${note}`);
+    out.push(`     ${oneLine(direction('egress', r.egress))}`, `     ${oneLine(direction('ingress', r.ingress))}`);
+    for (const note of r.notes) out.push(`     - ${oneLine(note)}`);
     if (r.suggestion) {
       out.push(`     suggested allow${r.suggestionVerified ? ' (re-evaluated: opens the path)' : ' (does NOT open the path on its own; see notes)'}:`);
       out.push(indent(r.suggestion, '       '));
     }
     if (!r.matches && options.githubAnnotations) {
       const spec = options.specs?.get(r.path);
-      const where = spec ? `file=${spec.location.file},line=${spec.location.line},col=${spec.location.col},` : '';
-      const why = r.notes[0] ?? '';
-      out.push(`::error ${where}title=pathprobe explain ${r.path}::${r.verdict} (expect ${r.expect}) ${why}`.replace(/\r?\n/g, ' '));
+      const where = spec ? `file=${annotationProperty(spec.location.file)},line=${spec.location.line},col=${spec.location.col},` : '';
+      const why = oneLine(r.notes[0] ?? '');
+      out.push(`::error ${where}title=${annotationProperty(`pathprobe explain ${r.path}`)}::${annotationData(`${r.verdict} (expect ${r.expect}) ${why}`)}`);
     }
     out.push('');
   }

@@ -1,6 +1,7 @@
 // `pathprobe explain` in-process: exit status, JSON contract, text report, stdin, input errors.
 import t from 'tap';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { parseAllDocuments } from 'yaml';
@@ -140,4 +141,32 @@ t.test('manifests without a single object are an input error (exit 2), not every
   t.equal(comments.code, 2);
   const withFiles = await run([...dns, '--manifests', '-', 'manifests'], { stdin: '' });
   t.equal(withFiles.code, 1, 'an empty stdin beside files that hold objects is fine');
+});
+
+t.test('names from the manifests cannot start lines (GitHub workflow commands) or send control characters', async (t) => {
+  const injected = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: "deny\\n::error title=injected::x\\u001b[2J", namespace: vault}
+spec: {podSelector: {}, policyTypes: [Ingress]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: vault}
+status: {podIP: "1.2.3\\n::warning::y"}
+`;
+  const files = ['namespaces', 'vault', 'external-secrets'].map((f) => join(FIXTURES, 'manifests', `${f}.yaml`));
+  const stream = [...(await Promise.all(files.map((f) => readFile(f, 'utf8')))), injected].join('\n---\n');
+  const dir = await mkdtemp(join(tmpdir(), 'pathprobe-explain-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  // A catalog file name with the characters a workflow command's properties must escape.
+  const catalog = join(dir, 'a,b:c%.yaml');
+  await writeFile(catalog, await readFile(join(FIXTURES, 'catalog.yaml'), 'utf8'));
+  const { code, out, err } = await run(['--catalog', catalog, '--manifests', '-', '--path', 'eso-to-vault'], { stdin: stream, env: { GITHUB_ACTIONS: 'true' } });
+  t.equal(code, 1);
+  const commands = `${out}${err}`.split('\n').filter((l) => l.trimStart().startsWith('::'));
+  t.equal(commands.length, 1, 'one workflow command: the annotation explain writes');
+  t.match(commands[0], new RegExp(`^::error file=${dir.replace(/[/.]/g, '\\$&')}/a%2Cb%3Ac%25\\.yaml,line=8,col=5,title=pathprobe explain eso-to-vault::denied_ingress `));
+  t.notMatch(`${out}${err}`, /\u001b/, 'no ESC reaches the terminal');
+  t.match(out, /isolated for ingress by vault\/default-deny-ingress, vault\/deny\\n::error title=injected::x\\u001b\[2J and no/);
+  t.match(err, /: warning: "1\.2\.3\\n::warning::y" is not an IP address \(status\.podIP\)\n/);
 });
