@@ -1,5 +1,6 @@
 // Reads the catalog render works from: its text (embedded verbatim in the ConfigMaps) and the
 // loaded, validated Catalog from the catalog loader.
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Catalog, CatalogProblem } from '../catalog/types.js';
 import { loadCatalogText, readBoundedText } from '../catalog/load.js';
@@ -22,8 +23,13 @@ export interface CatalogInput {
 export async function readCatalogInput(file: string, cwd = process.cwd()): Promise<CatalogInput> {
   let text: string | undefined;
   try {
+    if ((await stat(resolve(cwd, file))).isDirectory()) {
+      throw new PathprobeError('PP_CATALOG_READ', `render --catalog takes one catalog file, and ${file} is a directory`,
+        'the file becomes the agents\' ConfigMap key catalog.yaml: merge the directory\'s files into one (pathprobe validate --merge checks them as one catalog)');
+    }
     text = await readBoundedText(resolve(cwd, file), LIMITS.maxFileBytes);
   } catch (err) {
+    if (err instanceof PathprobeError) throw err;
     throw new PathprobeError('PP_CATALOG_READ', `cannot read catalog ${file}: ${(err as Error).message}`, 'check --catalog', { cause: err });
   }
   if (text === undefined) return { text: '', errors: tooLargeFile(file).errors, warnings: [] };

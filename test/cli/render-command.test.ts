@@ -263,3 +263,10 @@ t.test('a Service in a symlinked manifests directory is seen (symlinks followed,
   t.equal(r.status, 1);
   t.equal(r.stderr.match(/Service shop\/web/g)?.length, 1, 'refused once, for the Service of the linked base');
 });
+
+t.test('--catalog DIR is refused with a message saying why, not EISDIR', async (t) => {
+  const dir = await setup(t);
+  await t.rejects(render(dir, ['--catalog', 'manifests', '--image', 'x']), {
+    code: 'PP_CATALOG_READ', message: 'render --catalog takes one catalog file, and manifests is a directory', hint: /ConfigMap key catalog\.yaml/,
+  });
+});
