@@ -6,7 +6,7 @@ import { probeOnce, type OnceResult } from '../agent/probe-once.js';
 import { UsageError } from '../errors.js';
 import type { Command } from './command.js';
 import { parseCommandArgs, required } from './parse-command-args.js';
-import { formatTable } from './text-table.js';
+import { formatTable, oneLine } from './text-table.js';
 
 const USAGE = `Usage: pathprobe check --catalog PATH [--source NAME] [--path NAME]... [--output text|json]
 
@@ -63,7 +63,10 @@ export function checkText(results: readonly OnceResult[]): string {
   const rows = results.map((r) => [
     r.path.name, r.path.source.name, r.path.check, r.path.target, r.path.expect, r.outcome.result,
     r.state === 'inconclusive' ? 'inconclusive' : r.up ? 'yes' : 'NO',
-    formatDuration(r.outcome.durationSeconds), detailOf(r),
+    // The detail carries remote text (a DNS answer's names, a certificate's names in an error):
+    // one line, control characters escaped, so a hostile answer cannot forge lines of the table
+    // (or GitHub workflow commands in a CI log) or drive the terminal.
+    formatDuration(r.outcome.durationSeconds), oneLine(detailOf(r)),
   ]);
   const table = formatTable(['PATH', 'SOURCE', 'CHECK', 'TARGET', 'EXPECT', 'RESULT', 'UP', 'DURATION', 'DETAIL'], rows);
   const up = results.filter((r) => r.up).length;

@@ -2,6 +2,7 @@
 // read in a CI log (what is denied, by which missing allow, the YAML that would fix it).
 import type { PathSpec } from '../catalog/types.js';
 import type { DirectionSummary, ExplainReport, PathExplanation } from '../netpol/types.js';
+import { oneLine } from './text-table.js';
 
 /** The `explain --output json` document, fields in contract order. */
 export function explainJson(results: readonly PathExplanation[]): string {
@@ -14,19 +15,6 @@ export function explainJson(results: readonly PathExplanation[]): string {
     })),
   };
   return `${JSON.stringify(report, null, 2)}\n`;
-}
-
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-/**
- * Text from the manifests (object names, label values) on one line: control characters as
- * escapes. A policy named "x\n::error::..." (the API server would refuse it, explain reads it)
- * must not start a line of its own: under GitHub Actions that line is a workflow command, and in
- * a terminal an ESC sequence drives the terminal.
- */
-export function oneLine(text: string): string {
-  return text.replace(CONTROL, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A GitHub workflow command's message: %, CR and LF escaped as the runner expects. */

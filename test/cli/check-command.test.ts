@@ -8,6 +8,8 @@ import { createCheckCommand } from '../../src/cli/check-command.js';
 import { PathprobeError } from '../../src/errors.js';
 import type { ProbeOutcome } from '../../src/probe/types.js';
 import { captureIO } from '../helpers/capture-io.js';
+import { startDnsServer } from '../helpers/dns-server.js';
+import { loadCheckDeps } from '../../src/cli/agent-deps.js';
 
 // In-process: the real loader, and a prober that answers by port, so the command's selection,
 // judgement (inconclusive included), output and exit status are checked on their own.
@@ -98,4 +100,21 @@ t.test('usage and catalog errors are PathprobeErrors', async (t) => {
   const error = await run(['--catalog', bad]);
   t.ok(error instanceof PathprobeError);
   t.match(error, { code: 'PP_CATALOG_INVALID', message: /catalog\.yaml:7:\d+: .*colour/ });
+});
+
+t.test('remote text in the detail (a hostile DNS answer) is one escaped line of the table', async (t) => {
+  const dns = await startDnsServer({ 'x.example': { CNAME: 'a\n::error::forged\u001b[2J.evil' } });
+  t.teardown(() => dns.close());
+  const file = await catalogFile(t, `apiVersion: pathprobe/v1
+kind: PathCatalog
+paths:
+  - {name: d, from: {namespace: a}, to: x.example., check: dns, dns: {server: "127.0.0.1:${dns.port}", type: CNAME}, timeout: 2s}
+`);
+  const c = captureIO();
+  t.equal(await createCheckCommand(loadCheckDeps).run(['--catalog', file], c.io), 0);
+  const lines = c.stdout().split('\n');
+  t.equal(lines.length, 5, 'header, one row, a blank line, the summary and the final newline');
+  t.match(lines[1], /^d +a +dns +x\.example\. +reachable +ok +yes +\S+ +x\.example CNAME: a\\n::error::forged\\u001b\[2j\.evil$/);
+  t.notMatch(c.stdout(), /\u001b/);
+  t.equal(c.stdout().split('\n').filter((l) => l.trimStart().startsWith('::')).length, 0, 'no line a GitHub runner would take for a command');
 });
