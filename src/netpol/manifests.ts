@@ -1,9 +1,10 @@
 // Reads Kubernetes manifests: files and directories (recursively), multi-document YAML or JSON,
 // `kind: List` items, `-` for stdin. Syntax errors come back located; IO faults are thrown.
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { PathprobeError } from '../errors.js';
+import { readBoundedText } from '../catalog/load.js';
 import type { SourceLocation } from '../catalog/types.js';
 import { formatPath, isRecord, type KubeObject, type LocatedObject, type ManifestProblem } from './objects.js';
 
@@ -135,10 +136,26 @@ async function collectFiles(path: string, out: string[], seen = new Set<string>(
   }
 }
 
+/** Bytes one manifest input (a file, or stdin) may hold: past it, reading stops with an error. */
+export const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
+
+function tooLarge(name: string): ManifestReadError {
+  return new ManifestReadError(`${name} holds more than ${MAX_MANIFEST_BYTES / (1024 * 1024)} MiB of manifests`,
+    'pass only the namespaces and kinds that matter: Namespaces, Pods or workloads, Services, NetworkPolicies');
+}
+
 async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  let total = 0;
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    total += bytes.length;
+    // A string holds at most ~512 MiB: past that toString() throws, and YAML that large would
+    // not parse in any useful time anyway.
+    if (total > MAX_MANIFEST_BYTES) throw tooLarge('<stdin>');
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
 }
 
 /** Reads manifests from files, directories and `-` (stdin). Relative paths resolve against `cwd`. */
@@ -158,12 +175,13 @@ export async function readManifests(paths: readonly string[], io: { stdin: NodeJ
     const files: string[] = [];
     await collectFiles(resolve(io.cwd, p), files);
     for (const file of files) {
-      let text: string;
+      let text: string | undefined;
       try {
-        text = await readFile(file, 'utf8');
+        text = await readBoundedText(file, MAX_MANIFEST_BYTES);
       } catch (err) {
         throw new ManifestReadError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'check the file permissions', err);
       }
+      if (text === undefined) throw tooLarge(file);
       const parsed = parseManifestText(text, file);
       result.objects.push(...parsed.objects);
       result.problems.push(...parsed.problems);

@@ -170,3 +170,21 @@ status: {podIP: "1.2.3\\n::warning::y"}
   t.match(out, /isolated for ingress by vault\/default-deny-ingress, vault\/deny\\n::error title=injected::x\\u001b\[2J and no/);
   t.match(err, /: warning: "1\.2\.3\\n::warning::y" is not an IP address \(status\.podIP\)\n/);
 });
+
+t.test('stdin is read no further than 256 MiB: an input error, not an internal one', async (t) => {
+  // 600 MiB offered; a string holds ~512 MiB, so reading it all ended in an internal error, exit 70.
+  let pulled = 0;
+  const chunk = Buffer.alloc(1 << 20, '#');
+  const stdin = Readable.from((function* () {
+    for (; pulled < 600; pulled++) yield chunk;
+  })());
+  const stderr = new PassThrough();
+  let err = '';
+  stderr.on('data', (c) => (err += c));
+  const code = await explainCommand.run(['--catalog', 'catalog.yaml', '--manifests', '-'], {
+    stdout: new PassThrough(), stderr, stdin, env: {}, cwd: FIXTURES, stopSignal: new AbortController().signal,
+  });
+  t.equal(code, 2);
+  t.equal(err, 'pathprobe explain: <stdin> holds more than 256 MiB of manifests (pass only the namespaces and kinds that matter: Namespaces, Pods or workloads, Services, NetworkPolicies)\n');
+  t.ok(pulled < 300, `stopped reading after ${pulled} MiB`);
+});
