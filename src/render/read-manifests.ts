@@ -1,9 +1,11 @@
 // Reads Kubernetes YAML manifests (files or directories, multi-document, `kind: List` flattened)
 // into plain objects that remember where they came from, for render's safety checks.
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { PathprobeError } from '../errors.js';
+import { readBoundedText } from '../catalog/load.js';
+import { MAX_MANIFEST_BYTES } from '../netpol/manifests.js';
 
 /** One Kubernetes object from a manifest file. */
 export interface ManifestObject {
@@ -84,12 +86,15 @@ export async function readManifests(paths: string[]): Promise<ManifestObject[]> 
   const out: ManifestObject[] = [];
   for (const p of paths) {
     for (const file of await listFiles(p)) {
-      let text: string;
+      let text: string | undefined;
       try {
-        text = await readFile(file, 'utf8');
+        text = await readBoundedText(file, MAX_MANIFEST_BYTES);
       } catch (err) {
         // A symlink whose target is gone, a file without read permission, a directory named *.yaml.
         throw new ManifestReadError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check the file, or leave it out of --manifests', err);
+      }
+      if (text === undefined) {
+        throw new ManifestReadError(`${file} holds more than ${MAX_MANIFEST_BYTES / (1024 * 1024)} MiB of manifests`, 'pass only the namespaces of the catalog\'s sources');
       }
       for (const doc of parseAllDocuments(text)) {
         // A kustomization.yaml or Helm values file is not an object; toObjects skips it.

@@ -270,3 +270,12 @@ t.test('--catalog DIR is refused with a message saying why, not EISDIR', async (
     code: 'PP_CATALOG_READ', message: 'render --catalog takes one catalog file, and manifests is a directory', hint: /ConfigMap key catalog\.yaml/,
   });
 });
+
+t.test('a --manifests file is read no further than 256 MiB (a pipe from kubectl)', async (t) => {
+  const dir = await setup(t);
+  const accepted = endlessFifo(t, join(dir, 'cluster.yaml'), 400);
+  await t.rejects(render(dir, [...BASE, '--manifests', 'cluster.yaml']), {
+    code: 'PP_MANIFEST_READ', message: `${join(dir, 'cluster.yaml')} holds more than 256 MiB of manifests`,
+  });
+  t.ok(await accepted < 300 * (1 << 20), 'render closed the pipe after about 256 MiB instead of reading all 400');
+});
