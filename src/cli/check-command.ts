@@ -112,7 +112,22 @@ export function createCheckCommand(loadDeps: () => Promise<CheckDeps>): Command 
       for (const warning of loaded.warnings) io.stderr.write(`warning: ${deps.formatProblem(warning)}\n`);
       let paths = values.source === undefined ? loaded.catalog.paths : deps.selectPaths(loaded.catalog, values.source);
       if (values.path) paths = pickPaths(paths, values.path);
-      const results = await probeOnce(paths, deps.prober, { concurrency, signal: io.stopSignal });
+      // A probe that returns after the stop signal was cut short by it: its class (a timeout, most
+      // often) says nothing about the path, and for a blocked path it would even read as "up".
+      const cut = new Set<PathSpec>();
+      const prober: CheckDeps['prober'] = async (path, context) => {
+        const outcome = await deps.prober(path, context);
+        if (io.stopSignal.aborted) cut.add(path);
+        return outcome;
+      };
+      let results = await probeOnce(paths, prober, { concurrency, signal: io.stopSignal });
+      if (cut.size > 0) {
+        const reason = io.stopSignal.reason instanceof Error ? io.stopSignal.reason.message : 'a signal';
+        results = results.map((r) => (cut.has(r.path)
+          ? { ...r, up: false, state: 'down' as const, outcome: { ...r.outcome, detail: `stopped by ${reason} before the probe finished, not a result: ${r.outcome.detail}` } }
+          : r));
+        io.stderr.write(`check: stopped by ${reason}: ${cut.size} of ${results.length} probes were cut short; their rows are not results\n`);
+      }
       io.stdout.write(values.output === 'json' ? checkJson(results) : checkText(results));
       return results.every((r) => r.up) ? 0 : 1;
     },

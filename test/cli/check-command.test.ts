@@ -118,3 +118,25 @@ paths:
   t.notMatch(c.stdout(), /\u001b/);
   t.equal(c.stdout().split('\n').filter((l) => l.trimStart().startsWith('::')).length, 0, 'no line a GitHub runner would take for a command');
 });
+
+t.test('a probe cut short by SIGTERM is not a result: a blocked path does not pass on it, exit 1', async (t) => {
+  const file = await catalogFile(t, `apiVersion: pathprobe/v1
+kind: PathCatalog
+paths:
+  - {name: iso, from: {namespace: a}, to: "127.0.0.1:1009", check: tcp, expect: blocked, timeout: 5s}
+`);
+  const c = captureIO();
+  // Answers like the real probers: an aborted connect is a timeout.
+  const slow = {
+    ...deps,
+    prober: (_path: PathSpec, context: { signal: AbortSignal }) => new Promise<ProbeOutcome>((resolve) => {
+      context.signal.addEventListener('abort', () => resolve({ result: 'timeout', phases: { total: 0.2 }, durationSeconds: 0.2, detail: 'no answer to SYN' }));
+    }),
+  };
+  const running = createCheckCommand(async () => slow).run(['--catalog', file, '--output', 'json'], c.io);
+  setTimeout(() => c.stop(), 200);
+  t.equal(await running, 1, 'never 0 on a signal');
+  const [result] = (JSON.parse(c.stdout()) as { results: { up: boolean; detail: string }[] }).results;
+  t.same(result, { ...result, up: false, detail: 'stopped by SIGTERM before the probe finished, not a result: no answer to SYN' });
+  t.match(c.stderr(), /\ncheck: stopped by SIGTERM: 1 of 1 probes were cut short; their rows are not results\n$/);
+});
