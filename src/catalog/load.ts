@@ -3,6 +3,7 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PathprobeError } from '../errors.js';
+import { oneLine } from '../one-line.js';
 import { buildCatalog } from './expand.js';
 import { parseCatalogFile, tooLargeFile, type ParsedFile } from './parse-yaml.js';
 import { Problems } from './problems.js';
@@ -121,9 +122,12 @@ export async function listCatalogFiles(paths: string[], options: LoadOptions = {
   return [...new Set(out)];
 }
 
-/** `file:line:col: message (at yamlPath)`; the YAML path is left out when it is the root. */
+/**
+ * `file:line:col: message (at yamlPath)`; the YAML path is left out when it is the root. One line:
+ * catalog text quoted in the message (a key "x\n::error::...") has its control characters escaped.
+ */
 export function formatProblem(p: CatalogProblem): string {
-  return `${p.file}:${p.line}:${p.col}: ${p.message}${p.yamlPath === '' ? '' : ` (at ${p.yamlPath})`}`;
+  return oneLine(`${p.file}:${p.line}:${p.col}: ${p.message}${p.yamlPath === '' ? '' : ` (at ${p.yamlPath})`}`);
 }
 
 function loadParsed(files: ParsedFile[]): CatalogLoadResult {

@@ -6,7 +6,8 @@ import { probeOnce, type OnceResult } from '../agent/probe-once.js';
 import { UsageError } from '../errors.js';
 import type { Command } from './command.js';
 import { parseCommandArgs, required } from './parse-command-args.js';
-import { formatTable, oneLine } from './text-table.js';
+import { formatTable } from './text-table.js';
+import { oneLine } from '../one-line.js';
 
 const USAGE = `Usage: pathprobe check --catalog PATH [--source NAME] [--path NAME]... [--output text|json]
 

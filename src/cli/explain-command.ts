@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { domainOption, namespaceOption, withParseErrorsAsUsage } from './parse-command-args.js';
 import { CatalogReadError, formatProblem, loadCatalogFiles } from '../catalog/load.js';
 import { explainJson, explainText } from './explain-format.js';
-import { oneLine } from './text-table.js';
+import { oneLine } from '../one-line.js';
 import { PolicyExplainer } from '../netpol/explainer.js';
 import { ManifestReadError, locateProblem, readManifests } from '../netpol/manifests.js';
 import { parseLabelSelectorText } from './explain-labels.js';

@@ -2,7 +2,7 @@
 // read in a CI log (what is denied, by which missing allow, the YAML that would fix it).
 import type { PathSpec } from '../catalog/types.js';
 import type { DirectionSummary, ExplainReport, PathExplanation } from '../netpol/types.js';
-import { oneLine } from './text-table.js';
+import { oneLine } from '../one-line.js';
 
 /** The `explain --output json` document, fields in contract order. */
 export function explainJson(results: readonly PathExplanation[]): string {

@@ -121,3 +121,16 @@ t.test('a dangling symlink in a catalog directory: error naming it, exit 2 (not 
   t.equal(stderr.text(), `error: cannot read catalog file ${join(dir, 'link.yaml')}: ENOENT\nhint: a symlink whose target is missing? check the directory\n`);
   t.equal(stdout.text(), '');
 });
+
+t.test('catalog text quoted in a problem is printed on one line, control characters escaped', async (t) => {
+  const dir = await workspace(t);
+  // Under GitHub Actions a line starting with :: is a workflow command; ESC drives the terminal.
+  await writeFile(join(dir, 'forged.yaml'), 'apiVersion: pathprobe/v1\nkind: PathCatalog\n"x\\n::error::forged\\e[2J": 1\npaths: []\n');
+  const r = await run(['forged.yaml'], dir);
+  t.equal(r.code, 1);
+  t.equal(r.stdout,
+    'forged.yaml:3:1: unknown key "x\\n::error::forged\\u001b[2J"; expected one of: apiVersion, kind, defaults, sources, paths (at ["x\\n::error::forged\\u001b[2J"])\n' +
+    '1 error in 1 file: invalid\n');
+  const json = JSON.parse((await run(['--output', 'json', 'forged.yaml'], dir)).stdout);
+  t.equal(json.errors[0].message, 'unknown key "x\n::error::forged\u001b[2J"; expected one of: apiVersion, kind, defaults, sources, paths', 'JSON keeps the text as data');
+});
