@@ -73,7 +73,7 @@ async function runExplain(args: string[], io: CommandIO): Promise<number> {
     }
     catalog = loaded.catalog;
     manifests = await readManifests(manifestPaths, { stdin: io.stdin, cwd: io.cwd });
-    if (manifests.objects.length === 0 && !manifests.problems.some((p) => p.severity === 'fatal')) {
+    if (manifests.objects.length === 0 && manifests.lists === 0 && !manifests.problems.some((p) => p.severity === 'fatal')) {
       // Judged against nothing, every path is open: a must-work path would pass. Most often the
       // command before the pipe failed (`kustomize build ... |` without pipefail) or the path is wrong.
       const read = manifests.files.length === 0 ? 'no manifest files' : manifests.files.slice(0, 3).join(', ') + (manifests.files.length > 3 ? ', ...' : '');

@@ -21,6 +21,8 @@ export interface ManifestReadResult {
   objects: LocatedObject[];
   problems: ManifestProblem[];
   files: string[];
+  /** `kind: List` documents read (an empty one, `kubectl get netpol -A` of a cluster without any, holds no objects). */
+  lists: number;
 }
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
@@ -42,10 +44,11 @@ function locator(doc: Document, counter: LineCounter, file: string, prefix: (str
 }
 
 /** Parses one manifest text (any number of documents). */
-export function parseManifestText(text: string, file: string): { objects: LocatedObject[]; problems: ManifestProblem[] } {
+export function parseManifestText(text: string, file: string): { objects: LocatedObject[]; problems: ManifestProblem[]; lists: number } {
   const counter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: counter, prettyErrors: false });
   const objects: LocatedObject[] = [];
+  let lists = 0;
   const problems: ManifestProblem[] = [];
   const list = Array.isArray(docs) ? docs : [docs];
   for (const doc of list) {
@@ -82,6 +85,7 @@ export function parseManifestText(text: string, file: string): { objects: Locate
     }
     // `kind: List` (and FooList from `kubectl get -o yaml`) wraps objects in items.
     if (value.kind === 'List' || (value.kind.endsWith('List') && Array.isArray(value.items))) {
+      lists++;
       if (!Array.isArray(value.items)) {
         problems.push({ ...at, yamlPath: 'items', message: 'a List needs items', severity: 'warning' });
         continue;
@@ -99,7 +103,7 @@ export function parseManifestText(text: string, file: string): { objects: Locate
     }
     objects.push({ object: value as KubeObject, location: at, locate: whole });
   }
-  return { objects, problems };
+  return { objects, problems, lists };
 }
 
 /**
@@ -160,7 +164,7 @@ async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
 
 /** Reads manifests from files, directories and `-` (stdin). Relative paths resolve against `cwd`. */
 export async function readManifests(paths: readonly string[], io: { stdin: NodeJS.ReadableStream; cwd: string }): Promise<ManifestReadResult> {
-  const result: ManifestReadResult = { objects: [], problems: [], files: [] };
+  const result: ManifestReadResult = { objects: [], problems: [], files: [], lists: 0 };
   let stdinRead = false;
   for (const p of paths) {
     if (p === '-') {
@@ -168,6 +172,7 @@ export async function readManifests(paths: readonly string[], io: { stdin: NodeJ
       stdinRead = true;
       const parsed = parseManifestText(await readStream(io.stdin), '<stdin>');
       result.objects.push(...parsed.objects);
+      result.lists += parsed.lists;
       result.problems.push(...parsed.problems);
       result.files.push('<stdin>');
       continue;
@@ -184,6 +189,7 @@ export async function readManifests(paths: readonly string[], io: { stdin: NodeJ
       if (text === undefined) throw tooLarge(file);
       const parsed = parseManifestText(text, file);
       result.objects.push(...parsed.objects);
+      result.lists += parsed.lists;
       result.problems.push(...parsed.problems);
       result.files.push(file);
     }

@@ -139,6 +139,8 @@ t.test('manifests without a single object are an input error (exit 2), not every
   });
   const comments = await run([...dns, '--manifests', '-'], { stdin: '# kustomize printed nothing\n---\n' });
   t.equal(comments.code, 2);
+  const emptyList = await run([...dns, '--manifests', '-'], { stdin: 'apiVersion: v1\nkind: List\nitems: []\n' });
+  t.equal(emptyList.code, 0, 'an empty List (kubectl get netpol -A of a cluster without policies) is input: no policy, all open');
   const withFiles = await run([...dns, '--manifests', '-', 'manifests'], { stdin: '' });
   t.equal(withFiles.code, 1, 'an empty stdin beside files that hold objects is fine');
 });
