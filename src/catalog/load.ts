@@ -84,6 +84,8 @@ export async function listCatalogFiles(paths: string[], options: LoadOptions = {
   if (paths.length === 0) throw new CatalogReadError('no catalog path given', 'pass a catalog file or directory');
   const out: string[] = [];
   for (const p of paths) {
+    // resolve(cwd, '') is cwd itself: an unset shell variable would load whatever lies there.
+    if (p === '') throw new CatalogReadError('a catalog path is empty', 'an unset shell variable? pass a catalog file or directory');
     let info;
     try {
       info = await stat(resolve(cwd, p));

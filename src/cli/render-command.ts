@@ -91,7 +91,11 @@ async function runRender(args: string[], io: CommandIO): Promise<number> {
   if (!values.image || /\s/.test(values.image)) throw new UsageError('render needs --image IMAGE', 'pathprobe render --catalog PATH --image IMAGE');
   // `--manifests a b c`: positionals after --manifests are more manifest paths.
   if (positionals.length > 0 && !values.manifests) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const manifestPaths = [...(values.manifests ?? []), ...positionals].map((p) => resolve(io.cwd, p));
+  const manifestPaths = [...(values.manifests ?? []), ...positionals].map((p) => {
+    // resolve(cwd, '') is cwd itself: an unset shell variable would read the whole tree under it.
+    if (p === '') throw new UsageError('a --manifests path is empty', 'an unset shell variable? pass a file or a directory');
+    return resolve(io.cwd, p);
+  });
 
   const options: RenderOptions = {
     ...RENDER_DEFAULTS,

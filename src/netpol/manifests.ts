@@ -167,6 +167,8 @@ export async function readManifests(paths: readonly string[], io: { stdin: NodeJ
   const result: ManifestReadResult = { objects: [], problems: [], files: [], lists: 0 };
   let stdinRead = false;
   for (const p of paths) {
+    // resolve(cwd, '') is cwd itself: an unset shell variable would read the whole tree under it.
+    if (p === '') throw new ManifestReadError('a --manifests path is empty', 'an unset shell variable? pass a file, a directory or -');
     if (p === '-') {
       if (stdinRead) continue;
       stdinRead = true;

@@ -190,3 +190,10 @@ t.test('stdin is read no further than 256 MiB: an input error, not an internal o
   t.equal(err, 'pathprobe explain: <stdin> holds more than 256 MiB of manifests (pass only the namespaces and kinds that matter: Namespaces, Pods or workloads, Services, NetworkPolicies)\n');
   t.ok(pulled < 300, `stopped reading after ${pulled} MiB`);
 });
+
+t.test('an empty --manifests or --catalog path (an unset shell variable) is an input error, not the current directory', async (t) => {
+  const manifests = await run(['--catalog', 'catalog.yaml', '--manifests', '']);
+  t.same(manifests, { code: 2, out: '', err: 'pathprobe explain: a --manifests path is empty (an unset shell variable? pass a file, a directory or -)\n' });
+  const catalog = await run(['--catalog', '', '--manifests', 'manifests']);
+  t.same(catalog, { code: 2, out: '', err: 'pathprobe explain: a catalog path is empty (an unset shell variable? pass a catalog file or directory)\n' });
+});

@@ -279,3 +279,8 @@ t.test('a --manifests file is read no further than 256 MiB (a pipe from kubectl)
   });
   t.ok(await accepted < 300 * (1 << 20), 'render closed the pipe after about 256 MiB instead of reading all 400');
 });
+
+t.test('an empty --manifests path (an unset shell variable) is a usage error, not the current directory', async (t) => {
+  const dir = await setup(t);
+  await t.rejects(render(dir, [...BASE, '--port', '9500', '--manifests', '']), { name: 'UsageError', message: 'a --manifests path is empty' });
+});

@@ -134,3 +134,8 @@ t.test('catalog text quoted in a problem is printed on one line, control charact
   const json = JSON.parse((await run(['--output', 'json', 'forged.yaml'], dir)).stdout);
   t.equal(json.errors[0].message, 'unknown key "x\n::error::forged\u001b[2J"; expected one of: apiVersion, kind, defaults, sources, paths', 'JSON keeps the text as data');
 });
+
+t.test('an empty PATH (an unset shell variable) is an error, not the current directory', async (t) => {
+  const dir = await workspace(t);
+  await t.rejects(run([''], dir), { code: 'PP_CATALOG_READ', message: 'a catalog path is empty', hint: /unset shell variable/ });
+});
