@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { namespaceOption, withParseErrorsAsUsage } from './parse-command-args.js';
 import { readCatalogInput } from '../render/catalog-input.js';
 import { formatProblem } from '../catalog/load.js';
+import { oneLine } from '../one-line.js';
 import { renderManifests } from '../render/render-manifests.js';
 import { readManifests } from '../render/read-manifests.js';
 import { checkPlacement } from '../render/placement-checks.js';
@@ -132,10 +133,11 @@ async function runRender(args: string[], io: CommandIO): Promise<number> {
     const problems = checkPlacement(result.agents, await readManifests(manifestPaths));
     if (problems.length > 0 && !values.force) {
       io.stderr.write('pathprobe render: refusing to render (--force renders anyway):\n');
-      for (const p of problems) io.stderr.write(`  ${p.message}\n`);
+      for (const p of problems) io.stderr.write(`  ${oneLine(p.message)}\n`);
       return 1;
     }
-    for (const p of problems) io.stderr.write(`warning (forced): ${p.message}\n`);
+    // The messages name objects from the manifests, whose names nothing has validated.
+    for (const p of problems) io.stderr.write(`warning (forced): ${oneLine(p.message)}\n`);
   }
 
   if (values.out) {

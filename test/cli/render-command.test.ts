@@ -284,3 +284,17 @@ t.test('an empty --manifests path (an unset shell variable) is a usage error, no
   const dir = await setup(t);
   await t.rejects(render(dir, [...BASE, '--port', '9500', '--manifests', '']), { name: 'UsageError', message: 'a --manifests path is empty' });
 });
+
+t.test('names from the manifests in refusals and warnings are one escaped line', async (t) => {
+  const dir = await setup(t);
+  await writeFile(join(dir, 'forged.yaml'), SERVICE.replace('name: web, namespace: shop', 'name: "web\\n::error::forged\\e[2J", namespace: shop'));
+  const refused = await render(dir, [...BASE, '--port', '9500', '--manifests', 'forged.yaml']);
+  t.equal(refused.status, 1);
+  t.match(refused.stderr, /^ {2}Service shop\/web\\n::error::forged\\u001b\[2J \(/m);
+  const forced = await render(dir, [...BASE, '--port', '9500', '--manifests', 'forged.yaml', '--force']);
+  t.match(forced.stderr, /^warning \(forced\): Service shop\/web\\n::error::forged\\u001b\[2J \(/m);
+  for (const r of [refused, forced]) {
+    t.notMatch(r.stderr, /\u001b/);
+    t.equal(r.stderr.split('\n').filter((l) => l.trimStart().startsWith('::')).length, 0, 'no line a GitHub runner would take for a command');
+  }
+});
