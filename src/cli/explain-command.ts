@@ -82,7 +82,7 @@ async function runExplain(args: string[], io: CommandIO): Promise<number> {
     }
   } catch (err) {
     if (err instanceof ManifestReadError || err instanceof CatalogReadError) {
-      io.stderr.write(`pathprobe explain: ${err.message} (${err.hint})\n`);
+      io.stderr.write(`pathprobe explain: ${oneLine(`${err.message} (${err.hint})`)}\n`);
       return 2;
     }
     throw err;
@@ -100,7 +100,8 @@ async function runExplain(args: string[], io: CommandIO): Promise<number> {
     for (const p of update.problems) problems.push(locateProblem(located, p.path, p.message, severity));
   }
   for (const p of problems) {
-    io.stderr.write(`${p.file}:${p.line}:${p.col}: ${p.severity === 'warning' ? 'warning' : 'error'}: ${oneLine(p.message)}${p.yamlPath ? ` (${oneLine(p.yamlPath)})` : ''}\n`);
+    // File names come from directory listings, messages and paths from the manifests: one line each.
+    io.stderr.write(`${oneLine(`${p.file}:${p.line}:${p.col}: ${p.severity === 'warning' ? 'warning' : 'error'}: ${p.message}${p.yamlPath ? ` (${p.yamlPath})` : ''}`)}\n`);
   }
   if (problems.some((p) => p.severity === 'fatal')) return 2;
 

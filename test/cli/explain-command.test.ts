@@ -197,3 +197,13 @@ t.test('an empty --manifests or --catalog path (an unset shell variable) is an i
   const catalog = await run(['--catalog', '', '--manifests', 'manifests']);
   t.same(catalog, { code: 2, out: '', err: 'pathprobe explain: a catalog path is empty (an unset shell variable? pass a catalog file or directory)\n' });
 });
+
+t.test('a manifest file name from a directory listing is printed on one line', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'pathprobe-explain-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'x\n::error::forged.yaml'), 'kind: Pod\nmetadata: {name: [x\n');
+  const { code, err } = await run(['--catalog', 'catalog.yaml', '--manifests', dir]);
+  t.equal(code, 2);
+  t.match(err, new RegExp(`^${dir.replace(/[/.]/g, '\\$&')}/x\\\\n::error::forged\\.yaml:\\d+:\\d+: error: `, 'm'));
+  t.equal(err.split('\n').filter((l) => l.trimStart().startsWith('::')).length, 0, 'no line a GitHub runner would take for a command');
+});
