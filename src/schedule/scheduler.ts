@@ -228,8 +228,13 @@ export class Scheduler {
     this.cap = Math.max(1, Math.min(this.cap, this.inFlight.size - PRESSURE_HEADROOM));
   }
 
-  /** Within PRESSURE_WATCH_MS of a shortage, fewer than PRESSURE_HEADROOM descriptors are free. */
+  /**
+   * Within PRESSURE_WATCH_MS of a shortage, fewer than PRESSURE_HEADROOM descriptors are free while
+   * runs are in flight. With none in flight the probes hold no descriptor, so one run may start:
+   * whatever holds them (a reload's worker, the server's clients), the paths are not starved for good.
+   */
   private shortOfDescriptors(now: number): boolean {
+    if (this.inFlight.size === 0) return false;
     if (now - this.lastPressureAt >= PRESSURE_WATCH_MS || this.options.freeDescriptors === undefined) return false;
     const free = this.options.freeDescriptors();
     return free !== undefined && free < PRESSURE_HEADROOM;
