@@ -112,6 +112,11 @@ export function createCheckCommand(loadDeps: () => Promise<CheckDeps>): Command 
       if (!loaded.catalog || loaded.errors.length > 0) throw new CatalogInvalidError(loaded.errors.map(deps.formatProblem));
       for (const warning of loaded.warnings) io.stderr.write(`warning: ${deps.formatProblem(warning)}\n`);
       let paths = values.source === undefined ? loaded.catalog.paths : deps.selectPaths(loaded.catalog, values.source);
+      if (values.source !== undefined && paths.length === 0) {
+        // Nothing checked must not read as "every path behaves": a CI step with a misspelt source passed.
+        const sources = [...new Set(loaded.catalog.paths.map((p) => p.source.name))].sort();
+        throw new UsageError(`check: source "${oneLine(values.source)}" has no paths`, sources.length ? `sources with paths: ${sources.slice(0, 8).join(', ')}${sources.length > 8 ? ', ...' : ''}` : 'the catalog has no paths');
+      }
       if (values.path) paths = pickPaths(paths, values.path);
       // A probe that returns after the stop signal was cut short by it: its class (a timeout, most
       // often) says nothing about the path, and for a blocked path it would even read as "up".

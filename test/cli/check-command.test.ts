@@ -96,6 +96,9 @@ t.test('usage and catalog errors are PathprobeErrors', async (t) => {
   t.match(await run(['--catalog', file, '--output', 'yaml']), { code: 'PP_USAGE' });
   t.match(await run(['--catalog', file, '--path', 'nope']), { code: 'PP_USAGE', hint: /works, closed/ });
   t.match(await run(['--catalog', file, '--source', 'zz']), { code: 'PP_UNKNOWN_SOURCE' });
+  // A declared source without paths: checking nothing must not pass as "every path as declared".
+  const idle = await catalogFile(t, CATALOG.replace('  b: {namespace: team-b}\n', '  b: {namespace: team-b}\n  c: {namespace: team-c}\n'));
+  t.match(await run(['--catalog', idle, '--source', 'c']), { code: 'PP_USAGE', message: 'check: source "c" has no paths', hint: 'sources with paths: a, b' });
   const bad = await catalogFile(t, CATALOG.replace('check: tcp}', 'check: tcp, colour: red}'));
   const error = await run(['--catalog', bad]);
   t.ok(error instanceof PathprobeError);
