@@ -51,6 +51,10 @@ export async function startAgentProcess(t: Teardown, options: AgentProcessOption
   // such a group. In the test runner's session, that thread ranked below every busy test process
   // of a loaded CI machine and a /metrics scrape waited more than 20 s for a CPU.
   const child = spawn(full[0]!, full.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true });
+  // Outside the test's process group, tap's kill on a timeout would not reach it: end it on exit.
+  const reap = (): void => { child.kill('SIGKILL'); };
+  process.once('exit', reap);
+  child.once('exit', () => process.removeListener('exit', reap));
   let out = '';
   let err = '';
   // JSON log lines parsed once, as they arrive (lines() is polled while the agent runs).
