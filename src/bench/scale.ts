@@ -35,7 +35,8 @@ export interface ScaleResult {
   lagP99Ms: number;
   rssMiB: number;
   peakRssMiB: number;
-  metricsMs: { median: number; max: number };
+  /** The 5 scrapes: before and after the window, then three back to back (`each`, in that order). */
+  metricsMs: { median: number; max: number; each: number[] };
   metricsBytes: number;
   /** What the scrape carried (gzip). */
   metricsWireBytes: number;
@@ -237,7 +238,7 @@ export async function scaleBench(sizes: ScaleSizes, targets: Targets, dir: strin
       lagP99Ms: histogramQuantile(lag, 0.99) * 1000,
       rssMiB: rss / 2 ** 20,
       peakRssMiB: rssBytes(agent.pid, true) / 2 ** 20,
-      metricsMs: { median: quantile(scrapes.map((s) => s.ms), 0.5), max: Math.max(...scrapes.map((s) => s.ms)) },
+      metricsMs: { median: quantile(scrapes.map((s) => s.ms), 0.5), max: Math.max(...scrapes.map((s) => s.ms)), each: scrapes.map((s) => s.ms) },
       metricsBytes: after.bytes,
       metricsWireBytes: after.wireBytes,
       agent: {
