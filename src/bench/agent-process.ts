@@ -23,6 +23,8 @@ export interface AgentProcessOptions {
   cpuProfDir?: string;
   /** Extra node options for the agent (e.g. --max-semi-space-size=64). */
   nodeArgs?: string[];
+  /** Extra `pathprobe run` options (e.g. --serve-nice=0). */
+  agentArgs?: string[];
 }
 
 /** Agents running now: in sessions of their own, a Ctrl-C at the terminal does not reach them. */
@@ -66,7 +68,7 @@ export async function startAgentProcess(options: AgentProcessOptions): Promise<A
   // In a session of its own, as in a pod's CPU group of its own: `run` lowers its serving thread
   // to nice 19, which in the bench's session would rank below the targets, blackbox_exporter and
   // anything else busy there (on a loaded machine its results reached /metrics seconds late).
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, cli, 'run', '--catalog', options.catalog, '--listen', '127.0.0.1:0'], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, cli, 'run', '--catalog', options.catalog, '--listen', '127.0.0.1:0', ...(options.agentArgs ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

@@ -1,4 +1,4 @@
-// `npm run bench [-- --smoke] [--out FILE] [--only cpu,scale,netpol] [--cpu-prof DIR] [--node-arg OPT]...`: starts its
+// `npm run bench [-- --smoke] [--out FILE] [--only cpu,scale,netpol] [--cpu-prof DIR] [--node-arg OPT]... [--agent-arg OPT]...`: starts its
 // own loopback targets, measures pathprobe (and blackbox_exporter side by side), prints a table
 // and writes the figures as JSON (docs/performance.md explains each figure).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,12 +24,13 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       'cpu-prof': { type: 'string' },
       'node-arg': { type: 'string', multiple: true },
+      'agent-arg': { type: 'string', multiple: true },
     },
   });
   const only = new Set(values.only ? values.only.split(',') : SECTIONS);
   for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--only takes ${SECTIONS.join(',')}`);
   const sizes = values.smoke ? SMOKE : FULL;
-  const agentOptions = { ...(values['cpu-prof'] ? { cpuProfDir: values['cpu-prof'] } : {}), ...(values['node-arg'] ? { nodeArgs: values['node-arg'] } : {}) };
+  const agentOptions = { ...(values['cpu-prof'] ? { cpuProfDir: values['cpu-prof'] } : {}), ...(values['node-arg'] ? { nodeArgs: values['node-arg'] } : {}), ...(values['agent-arg'] ? { agentArgs: values['agent-arg'] } : {}) };
   const dir = mkdtempSync(join(tmpdir(), 'pathprobe-bench-'));
   const log = (msg: string): void => void process.stderr.write(`bench: ${msg}\n`);
   const targets = await startTargets();
