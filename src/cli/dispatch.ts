@@ -2,6 +2,7 @@
 // faults printed as `error:` + `hint:` with exit status 2. main.ts wires it to the process.
 import type { Command, CommandIO } from './command.js';
 import { PathprobeError } from '../errors.js';
+import { oneLine } from '../one-line.js';
 import { VERSION } from '../version.js';
 
 /** Exit status of a usage or operational error. */
@@ -53,10 +54,17 @@ export async function dispatch(argv: string[], io: CommandIO, commands: readonly
     return await command.run(args, io);
   } catch (error) {
     if (error instanceof PathprobeError) {
-      io.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+      // Messages may hold text from outside (a file name from a directory listing): every control
+      // character but the message's own line breaks is escaped, so none reaches the terminal.
+      io.stderr.write(`error: ${escapeLines(error.message)}\n${error.hint ? `hint: ${escapeLines(error.hint)}\n` : ''}`);
       return EXIT_USAGE;
     }
     io.stderr.write(`error: internal error (a bug in pathprobe): ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
     return EXIT_INTERNAL;
   }
+}
+
+/** Each line of `text` with its control characters escaped (oneLine); the line breaks stay. */
+function escapeLines(text: string): string {
+  return text.split('\n').map(oneLine).join('\n');
 }

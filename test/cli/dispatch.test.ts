@@ -9,6 +9,7 @@ const commands: Command[] = [
   { name: 'ok', summary: 'exits with what it is told', usage: 'Usage: pathprobe ok CODE', run: async (args) => Number(args[0] ?? 0) },
   { name: 'fault', summary: 'raises an operational fault', usage: 'Usage: pathprobe fault', run: async () => { throw new PathprobeError('PP_X', 'it broke', 'try this'); } },
   { name: 'usage', summary: 'raises a usage error', usage: 'Usage: pathprobe usage', run: async () => { throw new UsageError('bad flag'); } },
+  { name: 'odd', summary: 'raises a fault naming outside text', usage: 'Usage: pathprobe odd', run: async () => { throw new PathprobeError('PP_X', 'cannot read catalog file a\u001b[2J\rb.yaml: ENOENT\n  second line', 'check\u0007 it'); } },
   { name: 'bug', summary: 'throws something else', usage: 'Usage: pathprobe bug', run: async () => { throw new TypeError('oops'); } },
 ];
 
@@ -33,13 +34,16 @@ t.test('exit statuses and error output', async (t) => {
   t.equal(await dispatch(['ok', '1'], c.io, commands), 1);
   c = captureIO();
   t.equal(await dispatch(['nope'], c.io, commands), EXIT_USAGE);
-  t.match(c.stderr(), /^error: unknown command "nope"\nhint: commands are ok, fault, usage, bug/);
+  t.match(c.stderr(), /^error: unknown command "nope"\nhint: commands are ok, fault, usage, odd, bug/);
   c = captureIO();
   t.equal(await dispatch(['fault'], c.io, commands), EXIT_USAGE);
   t.equal(c.stderr(), 'error: it broke\nhint: try this\n');
   c = captureIO();
   t.equal(await dispatch(['usage'], c.io, commands), EXIT_USAGE);
   t.equal(c.stderr(), 'error: bad flag\nhint: run `pathprobe --help`\n');
+  c = captureIO();
+  t.equal(await dispatch(['odd'], c.io, commands), EXIT_USAGE);
+  t.equal(c.stderr(), 'error: cannot read catalog file a\\u001b[2J\\rb.yaml: ENOENT\n  second line\nhint: check\\u0007 it\n', 'ESC, CR and BEL escaped; the message\'s own line break kept');
   c = captureIO();
   t.equal(await dispatch(['bug'], c.io, commands), EXIT_INTERNAL);
   t.match(c.stderr(), /^error: internal error \(a bug in pathprobe\): TypeError: oops/);
