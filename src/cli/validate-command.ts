@@ -1,5 +1,6 @@
 // `pathprobe validate PATH...`: loads each catalog (a file, or a directory of files merged) and
 // prints every problem as file:line:col; exit 0 when all are valid, 1 otherwise.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import { formatProblem, listCatalogFiles, loadCatalogFiles } from '../catalog/load.js';
@@ -42,8 +43,17 @@ export const validateCommand: Command = {
     if (positionals.length === 0) throw new UsageError('validate needs at least one catalog PATH');
 
     const options = { cwd: io.cwd };
+    // A file named twice (`validate a.yaml a.yaml`, or a directory and a file in it) is read once:
+    // with --merge it would otherwise clash with itself ("path name ... is already used").
     const perPath: string[][] = [];
-    for (const p of positionals) perPath.push(await listCatalogFiles([p], options));
+    const seen = new Set<string>();
+    for (const p of positionals) {
+      const files = (await listCatalogFiles([p], options)).filter((f) => {
+        const key = resolve(io.cwd, f);
+        return !seen.has(key) && seen.add(key);
+      });
+      if (files.length > 0) perPath.push(files);
+    }
     const groups = values.merge ? [perPath.flat()] : perPath;
     const total: Outcome = { files: [], paths: 0, errors: [], warnings: [] };
     for (const files of groups) {

@@ -1,5 +1,5 @@
 // `pathprobe validate` run in-process through the Command interface, streams captured.
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
@@ -87,6 +87,14 @@ t.test('each PATH is its own catalog unless --merge', async (t) => {
   const merged = await run(['--merge', 'good.yaml', 'dup.yaml'], dir);
   t.equal(merged.code, 1);
   t.equal(merged.stdout, 'dup.yaml:4:12: path name "a" is already used at good.yaml:4:12 (at paths[0].name)\n1 error in 2 files: invalid\n');
+});
+
+t.test('a file named twice is read once (with --merge it clashed with itself)', async (t) => {
+  const dir = await workspace(t);
+  await mkdir(join(dir, 'cat'));
+  await writeFile(join(dir, 'cat', 'one.yaml'), 'apiVersion: pathprobe/v1\nkind: PathCatalog\npaths:\n  - {name: a, from: {namespace: q}, to: "db.z.svc:5432", check: tcp}\n');
+  t.same(await run(['good.yaml', 'good.yaml'], dir), { code: 0, stdout: '2 paths in 1 file: valid\n', stderr: '' });
+  t.same(await run(['--merge', 'cat', './cat/one.yaml', join(dir, 'cat', 'one.yaml')], dir), { code: 0, stdout: '1 path in 1 file: valid\n', stderr: '' });
 });
 
 t.test('--output json carries the problems as data', async (t) => {
