@@ -52,8 +52,11 @@ const PROC_SELF: DescriptorSource = {
  * A function giving how many more descriptors this process can open now: the soft limit less the
  * descriptors numbered below it (one numbered above — opened before the limit was lowered — does
  * not take a free number). Counted at most every FREE_DESCRIPTORS_TTL_MS and the limit re-read
- * every second (`prlimit` can change it while the agent runs). 0 when the count itself fails for
- * want of a descriptor; undefined where it cannot be known (no /proc, no finite limit).
+ * every second (`prlimit` can change it while the agent runs). Between counts, each answer takes
+ * one off the count: the scheduler asks just before it starts a run, which opens a socket, and
+ * without it a burst of starts within one count took every descriptor the count had seen free.
+ * 0 when the count itself fails for want of a descriptor; undefined where it cannot be known
+ * (no /proc, no finite limit).
  */
 export function freeDescriptorsReader(source: DescriptorSource = PROC_SELF): () => number | undefined {
   let countedAt = -Infinity;
@@ -62,7 +65,7 @@ export function freeDescriptorsReader(source: DescriptorSource = PROC_SELF): () 
   let limit: number | undefined;
   return () => {
     const now = source.now();
-    if (now - countedAt < FREE_DESCRIPTORS_TTL_MS) return free;
+    if (now - countedAt < FREE_DESCRIPTORS_TTL_MS) return free === undefined ? undefined : (free = Math.max(0, free - 1)) + 1;
     countedAt = now;
     try {
       if (now - limitAt >= 1000) {
@@ -77,6 +80,9 @@ export function freeDescriptorsReader(source: DescriptorSource = PROC_SELF): () 
       const code = (error as NodeJS.ErrnoException).code;
       free = code === 'EMFILE' || code === 'ENFILE' ? 0 : undefined;
     }
-    return free;
+    if (free === undefined) return undefined;
+    const answer = free;
+    free = Math.max(0, free - 1);
+    return answer;
   };
 }
