@@ -61,19 +61,12 @@ export function parseManifestText(text: string, file: string): { objects: Locate
     }
     const whole = locator(doc, counter, file, []);
     const at = whole([]) ?? { file, line: 1, col: 1 };
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (err) {
-      // The yaml package throws a ReferenceError for an alias whose anchor comes later or not at
-      // all, and when aliases expand past maxAliasCount (an alias bomb).
-      if (!(err instanceof ReferenceError)) throw err;
-      const message = /excessive alias count/i.test(err.message)
-        ? `YAML aliases expand to too many nodes (over ${MAX_ALIAS_COUNT}); write the values out`
-        : err.message;
-      problems.push({ ...at, yamlPath: '', message, severity: 'fatal' });
+    const js = manifestToJs(doc);
+    if ('problem' in js) {
+      problems.push({ ...at, yamlPath: '', message: js.problem, severity: 'fatal' });
       continue;
     }
+    const value = js.value;
     if (value === null || value === undefined) continue;
     if (!isRecord(value)) {
       problems.push({ ...at, yamlPath: '', message: 'a manifest document must be a mapping (a Kubernetes object)', severity: 'warning' });
@@ -107,44 +100,65 @@ export function parseManifestText(text: string, file: string): { objects: Locate
 }
 
 /**
- * The manifest files under `path`, in name order. Symlinks are followed, to directories too (a
- * shared base linked into an overlay); a directory reached again (a link loop) is read once.
+ * The manifest files (.yaml, .yml, .json) under `path`, in name order; `path` itself when it is a
+ * file. Symlinks are followed, to directories too (a shared base linked into an overlay); a
+ * directory reached again (a link loop) is read once. What cannot be read is `fail(message, hint,
+ * cause)`: explain and render each throw their own error. (Shared with render/read-manifests.ts.)
  */
-async function collectFiles(path: string, out: string[], seen = new Set<string>()): Promise<void> {
+export async function listManifestFiles(path: string, fail: (message: string, hint: string, cause: unknown) => Error, seen = new Set<string>()): Promise<string[]> {
+  const code = (err: unknown): string => (err as NodeJS.ErrnoException).code ?? String(err);
   let info;
   try {
     info = await stat(path);
   } catch (err) {
-    throw new ManifestReadError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'check the --manifests path', err);
+    throw fail(`cannot read ${path}: ${code(err)}`, 'check the --manifests path', err);
   }
-  if (!info.isDirectory()) {
-    out.push(path);
-    return;
-  }
+  if (!info.isDirectory()) return [path];
   let entries;
   try {
     const real = await realpath(path);
-    if (seen.has(real)) return;
+    if (seen.has(real)) return [];
     seen.add(real);
     entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
   } catch (err) {
-    throw new ManifestReadError(`cannot read directory ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'check the --manifests path', err);
+    throw fail(`cannot read directory ${path}: ${code(err)}`, 'check the --manifests path', err);
   }
+  const out: string[] = [];
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const child = join(path, e.name);
     // A symlink's own entry says neither directory nor file: ask what it points at.
     const isDirectory = e.isSymbolicLink() ? await stat(child).then((s) => s.isDirectory(), () => false) : e.isDirectory();
-    if (isDirectory) await collectFiles(child, out, seen);
+    if (isDirectory) out.push(...(await listManifestFiles(child, fail, seen)));
     else if (MANIFEST_EXTENSIONS.some((ext) => e.name.endsWith(ext))) out.push(child);
+  }
+  return out;
+}
+
+/**
+ * A parsed YAML document as plain data, or why it cannot be: the yaml package throws a
+ * ReferenceError for an alias whose anchor comes later or not at all, and when aliases expand past
+ * MAX_ALIAS_COUNT nodes (an alias bomb). (Shared with render/read-manifests.ts.)
+ */
+export function manifestToJs(doc: Document): { value: unknown } | { problem: string } {
+  try {
+    return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    return { problem: /excessive alias count/i.test(err.message) ? `YAML aliases expand to too many nodes (over ${MAX_ALIAS_COUNT}); write the values out` : err.message };
   }
 }
 
 /** Bytes one manifest input (a file, or stdin) may hold: past it, reading stops with an error. */
 export const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
 
+/** The message for an input over MAX_MANIFEST_BYTES (shared with render/read-manifests.ts). */
+export function tooLargeMessage(name: string): string {
+  return `${name} holds more than ${MAX_MANIFEST_BYTES / (1024 * 1024)} MiB of manifests`;
+}
+
 function tooLarge(name: string): ManifestReadError {
-  return new ManifestReadError(`${name} holds more than ${MAX_MANIFEST_BYTES / (1024 * 1024)} MiB of manifests`,
+  return new ManifestReadError(tooLargeMessage(name),
     'pass only the namespaces and kinds that matter: Namespaces, Pods or workloads, Services, NetworkPolicies');
 }
 
@@ -179,8 +193,7 @@ export async function readManifests(paths: readonly string[], io: { stdin: NodeJ
       result.files.push('<stdin>');
       continue;
     }
-    const files: string[] = [];
-    await collectFiles(resolve(io.cwd, p), files);
+    const files = await listManifestFiles(resolve(io.cwd, p), (message, hint, cause) => new ManifestReadError(message, hint, cause));
     for (const file of files) {
       let text: string | undefined;
       try {

@@ -1,11 +1,9 @@
 // Reads Kubernetes YAML manifests (files or directories, multi-document, `kind: List` flattened)
 // into plain objects that remember where they came from, for render's safety checks.
-import { readdir, realpath, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { PathprobeError } from '../errors.js';
 import { readBoundedText } from '../catalog/load.js';
-import { MAX_MANIFEST_BYTES } from '../netpol/manifests.js';
+import { listManifestFiles, manifestToJs, MAX_MANIFEST_BYTES, tooLargeMessage } from '../netpol/manifests.js';
 
 /** One Kubernetes object from a manifest file. */
 export interface ManifestObject {
@@ -24,43 +22,6 @@ export class ManifestReadError extends PathprobeError {
     super('PP_MANIFEST_READ', message, hint, { cause });
     this.name = 'ManifestReadError';
   }
-}
-
-const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
-/** The yaml package's limit on nodes reached through aliases in one document (alias bombs). */
-const MAX_ALIAS_COUNT = 100;
-
-/**
- * The manifest files under `path`, in name order. Symlinks are followed, to directories too; a
- * directory reached again (a link loop) is read once.
- */
-async function listFiles(path: string, seen = new Set<string>()): Promise<string[]> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch (err) {
-    throw new ManifestReadError(`cannot read ${path}: ${(err as Error).message}`, 'check the --manifests path', err);
-  }
-  if (!info.isDirectory()) return [path];
-  const out: string[] = [];
-  let entries;
-  try {
-    const real = await realpath(path);
-    if (seen.has(real)) return [];
-    seen.add(real);
-    entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
-  } catch (err) {
-    throw new ManifestReadError(`cannot read directory ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check the --manifests path', err);
-  }
-  for (const e of entries) {
-    if (e.name.startsWith('.')) continue;
-    const full = join(path, e.name);
-    // A symlink's own entry says neither directory nor file: ask what it points at.
-    const isDirectory = e.isSymbolicLink() ? await stat(full).then((s) => s.isDirectory(), () => false) : e.isDirectory();
-    if (isDirectory) out.push(...(await listFiles(full, seen)));
-    else if (MANIFEST_EXTENSIONS.has(extname(e.name))) out.push(full);
-  }
-  return out;
 }
 
 function toObjects(value: unknown, origin: string, out: ManifestObject[]): void {
@@ -85,7 +46,7 @@ function toObjects(value: unknown, origin: string, out: ManifestObject[]): void 
 export async function readManifests(paths: string[]): Promise<ManifestObject[]> {
   const out: ManifestObject[] = [];
   for (const p of paths) {
-    for (const file of await listFiles(p)) {
+    for (const file of await listManifestFiles(p, (message, hint, cause) => new ManifestReadError(message, hint, cause))) {
       let text: string | undefined;
       try {
         text = await readBoundedText(file, MAX_MANIFEST_BYTES);
@@ -94,7 +55,7 @@ export async function readManifests(paths: string[]): Promise<ManifestObject[]> 
         throw new ManifestReadError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check the file, or leave it out of --manifests', err);
       }
       if (text === undefined) {
-        throw new ManifestReadError(`${file} holds more than ${MAX_MANIFEST_BYTES / (1024 * 1024)} MiB of manifests`, 'pass only the namespaces of the catalog\'s sources');
+        throw new ManifestReadError(tooLargeMessage(file), 'pass only the namespaces of the catalog\'s sources');
       }
       for (const doc of parseAllDocuments(text)) {
         // A kustomization.yaml or Helm values file is not an object; toObjects skips it.
@@ -104,17 +65,9 @@ export async function readManifests(paths: string[]): Promise<ManifestObject[]> 
           throw new ManifestReadError(`${file}:${line}: ${e.message}`, 'fix the YAML or leave the file out of --manifests');
         }
         const line = text.slice(0, doc.range[0]).split('\n').length;
-        let value: unknown;
-        try {
-          value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-        } catch (err) {
-          // The yaml package throws a ReferenceError for an alias without its anchor and for
-          // aliases expanding past maxAliasCount (an alias bomb).
-          if (!(err instanceof ReferenceError)) throw err;
-          const why = /excessive alias count/i.test(err.message) ? `YAML aliases expand to too many nodes (over ${MAX_ALIAS_COUNT})` : err.message;
-          throw new ManifestReadError(`${file}:${line}: ${why}`, 'fix the YAML or leave the file out of --manifests');
-        }
-        toObjects(value, `${file}:${line}`, out);
+        const js = manifestToJs(doc);
+        if ('problem' in js) throw new ManifestReadError(`${file}:${line}: ${js.problem}`, 'fix the YAML or leave the file out of --manifests');
+        toObjects(js.value, `${file}:${line}`, out);
       }
     }
   }
