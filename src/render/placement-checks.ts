@@ -2,6 +2,7 @@
 // (and send it the workload's traffic), and an agent port that collides with the workload's ports.
 import type { SourceIdentity } from '../catalog/types.js';
 import { selectorMatches } from './agent-labels.js';
+import { isRecord } from '../netpol/objects.js';
 import type { ManifestObject } from './read-manifests.js';
 
 /** An agent as the checks see it. */
@@ -29,13 +30,9 @@ function where(object: ManifestObject): string {
   return `${object.origin}${ns}`;
 }
 
-function isRecord(value: unknown): value is Record<string, any> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function stringRecord(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
+  if (isRecord(value)) {
     for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
   }
   return out;
