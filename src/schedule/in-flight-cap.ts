@@ -65,24 +65,29 @@ export function freeDescriptorsReader(source: DescriptorSource = PROC_SELF): () 
   let limit: number | undefined;
   return () => {
     const now = source.now();
-    if (now - countedAt < FREE_DESCRIPTORS_TTL_MS) return free === undefined ? undefined : (free = Math.max(0, free - 1)) + 1;
-    countedAt = now;
-    try {
-      if (now - limitAt >= 1000) {
-        limit = softNofileLimit(source.limits());
-        limitAt = now;
-      }
-      if (limit === undefined) return (free = undefined);
-      let below = 0;
-      for (const name of source.fds()) if (Number(name) < limit) below++;
-      free = Math.max(0, limit - below);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      free = code === 'EMFILE' || code === 'ENFILE' ? 0 : undefined;
+    if (now - countedAt >= FREE_DESCRIPTORS_TTL_MS) {
+      countedAt = now;
+      free = count(now);
     }
     if (free === undefined) return undefined;
     const answer = free;
     free = Math.max(0, free - 1);
     return answer;
   };
+
+  function count(now: number): number | undefined {
+    try {
+      if (now - limitAt >= 1000) {
+        limit = softNofileLimit(source.limits());
+        limitAt = now;
+      }
+      if (limit === undefined) return undefined;
+      let below = 0;
+      for (const name of source.fds()) if (Number(name) < limit) below++;
+      return Math.max(0, limit - below);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return code === 'EMFILE' || code === 'ENFILE' ? 0 : undefined;
+    }
+  }
 }

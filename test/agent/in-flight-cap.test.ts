@@ -32,6 +32,8 @@ t.test('free descriptors: the limit less those numbered below it, counted at mos
   now += FREE_DESCRIPTORS_TTL_MS - 1;
   t.equal(free(), 294, 'reused within the TTL, less the one the last answer let a run take');
   t.equal(free(), 293, 'and one more per answer');
+  for (let i = 0; i < 300; i++) free();
+  t.equal(free(), 0, 'never below 0: a count used up answers 0, not 1');
   t.equal(reads, 1);
   now += 1;
   t.equal(free(), 298, 'counted again after it');
