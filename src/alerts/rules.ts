@@ -52,10 +52,21 @@ export const AGENT_JOB_MATCHER = 'job=~"(.+/)?pathprobe(-agent)?"';
 const REACHABLE = ['expect="reachable"'];
 const SERVICE_OF_TARGET = '(?:[a-z]+://)?([a-z0-9-]+)[.][a-z0-9-]+[.]svc([.:/].*)?';
 
+/** The `for` of the path alerts that page on a failure class (Blocked, Refused, DNSFailure), and of Unhealthy. */
+const PATH_FOR = '2m';
+const UNHEALTHY_FOR = '3m';
+
+/** A rule's `for` in seconds, for expressions that compare a path's interval with it. */
+function forSeconds(duration: string): number {
+  const parsed = parseDuration(duration);
+  if ('error' in parsed) throw new RangeError(parsed.error);
+  return parsed.ms / 1000;
+}
+
 const blocked: AlertRule = {
   alert: 'PathProbeBlocked',
-  expr: timesOnPath(unlessSingleFailedProbe(withPathInfo(currentResult(BLOCKED_CLASSES), REACHABLE), 120), verdictCodeOrZero()),
-  for: '2m',
+  expr: timesOnPath(unlessSingleFailedProbe(withPathInfo(currentResult(BLOCKED_CLASSES), REACHABLE), forSeconds(PATH_FOR)), verdictCodeOrZero()),
+  for: PATH_FOR,
   annotations: {
     summary: `Path ${L_PATH} is blocked: timeout from ${FROM} to {{ $labels.target }}, likely a NetworkPolicy drop`,
     description:
@@ -74,13 +85,13 @@ const refused: AlertRule = {
   expr: timesOnPath(
     [
       `label_replace(`,
-      indent(unlessSingleFailedProbe(withPathInfo(currentResult(REFUSED_CLASSES), REACHABLE), 120)),
+      indent(unlessSingleFailedProbe(withPathInfo(currentResult(REFUSED_CLASSES), REACHABLE), forSeconds(PATH_FOR))),
       `  , "service", "$1", "target", "${SERVICE_OF_TARGET}"`,
       `)`,
     ].join('\n'),
     readyEndpointsOrMinusOne(),
   ),
-  for: '2m',
+  for: PATH_FOR,
   annotations: {
     summary: `Path ${L_PATH} is refused: nothing accepts connections at {{ $labels.target }}`,
     description:
@@ -96,8 +107,8 @@ const refused: AlertRule = {
 
 const dnsFailure: AlertRule = {
   alert: 'PathProbeDNSFailure',
-  expr: unlessSingleFailedProbe(withPathInfo(currentResult(DNS_CLASSES), REACHABLE), 120),
-  for: '2m',
+  expr: unlessSingleFailedProbe(withPathInfo(currentResult(DNS_CLASSES), REACHABLE), forSeconds(PATH_FOR)),
+  for: PATH_FOR,
   annotations: {
     summary: `Path ${L_PATH}: DNS fails ({{ $labels.result }}) in namespace {{ $labels.from_namespace }}`,
     description:
@@ -122,8 +133,8 @@ const dnsFailure: AlertRule = {
 
 const unhealthy: AlertRule = {
   alert: 'PathProbeUnhealthy',
-  expr: timesOnPath(unlessSingleFailedProbe(withPathInfo(currentResult(UNHEALTHY_CLASSES), REACHABLE), 180), verdictCodeOrZero()),
-  for: '3m',
+  expr: timesOnPath(unlessSingleFailedProbe(withPathInfo(currentResult(UNHEALTHY_CLASSES), REACHABLE), forSeconds(UNHEALTHY_FOR)), verdictCodeOrZero()),
+  for: UNHEALTHY_FOR,
   annotations: {
     summary: `Path ${L_PATH} fails with {{ $labels.result }} from ${FROM} to {{ $labels.target }}`,
     description:
