@@ -17,8 +17,27 @@ function guard(): void {
   guarded = true;
 }
 
+/**
+ * compile()'s answers by source: the catalog check, and prepare() for a path whose other settings
+ * are read per probe (a tls.caFile), would otherwise compile each pattern twice, every time. A
+ * RegExp without the g or y flag keeps no state between test() calls, so one can be shared. At
+ * most COMPILED_MAX entries (reloads may bring new patterns): past it the map starts over.
+ */
+const compiledBySource = new Map<string, RegExp | string>();
+const COMPILED_MAX = 1024;
+
 /** The compiled pattern, or why `source` cannot be a bodyMatch (the catalog's message). */
 function compile(source: string): RegExp | string {
+  let compiled = compiledBySource.get(source);
+  if (compiled === undefined) {
+    if (compiledBySource.size >= COMPILED_MAX) compiledBySource.clear();
+    compiled = compileUncached(source);
+    compiledBySource.set(source, compiled);
+  }
+  return compiled;
+}
+
+function compileUncached(source: string): RegExp | string {
   guard();
   let pattern: RegExp;
   try {

@@ -117,8 +117,8 @@ async function prepareUncached(path: PathSpec): Promise<Prepared | string> {
   if (http.bodyMatch !== undefined) {
     try {
       prepared.bodyMatch = compileBodyMatch(http.bodyMatch);
-    } catch {
-      return `invalid bodyMatch ${http.bodyMatch}`;
+    } catch (e) {
+      return `invalid bodyMatch ${http.bodyMatch}: ${(e as Error).message}`;
     }
   }
   return prepared;

@@ -263,5 +263,6 @@ t.test('a bodyMatch the linear engine cannot run is error before any request (no
   const out = await probeHttp(httpPath(`http://127.0.0.1:${port}/`, { bodyMatch: '^(a+)+(?=b)' }), ctx());
   t.equal(out.result, 'error', out.detail);
   t.match(out.detail, /invalid bodyMatch/);
+  t.match(out.detail, /linear time/, 'the detail says why, as the catalog check does');
   t.equal(served, 0, 'nothing was asked of the target');
 });
