@@ -61,6 +61,31 @@ export function currentResult(classes: readonly ResultClass[], matchers: readonl
  */
 export const BREACH_WINDOW = '5m';
 
+/**
+ * The paths (cluster, path) that no probe has passed throughout the last `window`: some agent
+ * replica reported a failure at every sample in it, and at the one before it. The path alerts
+ * hold on this instead of a rule's `for:`. Prometheus keeps a `for:` per alert, and a path
+ * alert's labels include its result class: a path whose failure changed class (timeout then
+ * refused, http_timeout then http_status) started its `for:` again at each change, and one
+ * that changed class more often than its `for:` never paged. The window does not care which
+ * failure it was, nor which replica saw it: an agent pod replaced during an outage does not
+ * restart it either. Left out: which replica; a path one replica saw fail for the first part of
+ * the window and another for the rest counts as failing throughout.
+ */
+export function failingThroughout(window: string): string {
+  const ok = selector('pathprobe_path_result', ['result="ok"']);
+  return [
+    `min by (${PATH_KEY}) (max_over_time(${ok}[${window}])) == 0`,
+    `and on (${PATH_KEY})`,
+    `min by (${PATH_KEY}) (${ok} offset ${window}) == 0`,
+  ].join('\n');
+}
+
+/** The paths whose last result is one of `classes` (currentResult) and that have failed throughout `window`. */
+export function failingFor(classes: readonly ResultClass[], window: string): string {
+  return `(\n${indent(currentResult(classes))}\n  and on (${PATH_KEY}) (\n${indent(indent(failingThroughout(window)))}\n  )\n)`;
+}
+
 /** Like currentResult, for the results of `classes` that any sample within `window` held. */
 export function recentResult(classes: readonly ResultClass[], window: string, matchers: readonly string[] = []): string {
   return `max by (${PATH_KEY}, result) (max_over_time(${selector('pathprobe_path_result', [resultMatcher(classes), ...matchers])}[${window}]) == 1)`;
@@ -81,8 +106,9 @@ export function withPathInfo(expr: string, infoMatchers: readonly string[] = [])
 
 /**
  * `expr` (keyed on cluster, path), without the paths whose failure so far is one probe on a path
- * probed so rarely that one result outlasts `forSeconds` (the rule's `for`): there the `for` alone
- * let a single lost probe page (a 5m path keeps one timeout as its last result for 5m). Such a path
+ * probed so rarely that one result outlasts `forSeconds` (the alert's hold, failingThroughout):
+ * there the hold alone let a single lost probe page (a 5m path keeps one timeout as its last
+ * result for 5m). Such a path
  * alerts from its second failed probe in a row (last probe ≥ 1.5 intervals after the last success).
  * A result stays visible for up to an interval plus a scrape interval, hence `2 * interval`.
  */

@@ -22,7 +22,7 @@ function plainGroups(groups: RuleGroup[]): unknown[] {
     rules: g.rules.map((r) => ({
       alert: r.alert,
       expr: r.expr,
-      for: r.for,
+      ...(r.for !== undefined ? { for: r.for } : {}),
       ...(r.labels ? { labels: r.labels } : {}),
       annotations: r.annotations,
     })),

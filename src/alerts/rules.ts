@@ -4,7 +4,7 @@ import {
   FROM, L_PATH, LIST_POLICIES, PATH_PHRASE, TO_NS, VERDICT_SENTENCE, meaning, perResult, runbookUrl,
 } from './annotations.js';
 import {
-  BLOCKED_CLASSES, BREACH_WINDOW, DNS_CLASSES, PATH_KEY, REFUSED_CLASSES, UNHEALTHY_CLASSES, currentResult,
+  BLOCKED_CLASSES, BREACH_WINDOW, DNS_CLASSES, PATH_KEY, REFUSED_CLASSES, UNHEALTHY_CLASSES, failingFor,
   indent, isolationBreach, isolationInconclusive, readyEndpointsOrMinusOne, selector, timesOnPath,
   unlessSingleFailedProbe, verdictCodeOrZero, withPathInfo,
 } from './promql.js';
@@ -31,7 +31,13 @@ export type AlertName = (typeof ALERT_NAMES)[number];
 export interface AlertRule {
   alert: AlertName;
   expr: string;
-  for: string;
+  /** Prometheus' `for:`. The path alerts have none: they hold on a window in `expr` (`hold`). */
+  for?: string;
+  /**
+   * How long a path alert's path must have failed before it fires, whatever the failure class
+   * (promql.ts failingThroughout; not a field of the rules file).
+   */
+  hold?: string;
   labels?: Record<string, string>;
   annotations: { summary: string; description: string; runbook_url: string };
 }
@@ -52,21 +58,24 @@ export const AGENT_JOB_MATCHER = 'job=~"(.+/)?pathprobe(-agent)?"';
 const REACHABLE = ['expect="reachable"'];
 const SERVICE_OF_TARGET = '(?:[a-z]+://)?([a-z0-9-]+)[.][a-z0-9-]+[.]svc([.:/].*)?';
 
-/** The `for` of the path alerts that page on a failure class (Blocked, Refused, DNSFailure), and of Unhealthy. */
+/**
+ * How long a path must have failed before Blocked, Refused or DNSFailure fires (whichever its
+ * current class picks), and before Unhealthy does.
+ */
 const PATH_FOR = '2m';
 const UNHEALTHY_FOR = '3m';
 
-/** A rule's `for` in seconds, for expressions that compare a path's interval with it. */
+/** A duration in seconds, for expressions that compare a path's interval with a hold. */
 function forSeconds(duration: string): number {
   const parsed = parseDuration(duration);
   if ('error' in parsed) throw new RangeError(parsed.error);
   return parsed.ms / 1000;
 }
 
-const blocked: AlertRule = {
+const blocked = (hold: string): AlertRule => ({
   alert: 'PathProbeBlocked',
-  expr: timesOnPath(unlessSingleFailedProbe(withPathInfo(currentResult(BLOCKED_CLASSES), REACHABLE), forSeconds(PATH_FOR)), verdictCodeOrZero()),
-  for: PATH_FOR,
+  expr: timesOnPath(unlessSingleFailedProbe(withPathInfo(failingFor(BLOCKED_CLASSES, hold), REACHABLE), forSeconds(hold)), verdictCodeOrZero()),
+  hold,
   annotations: {
     summary: `Path ${L_PATH} is blocked: timeout from ${FROM} to {{ $labels.target }}, likely a NetworkPolicy drop`,
     description:
@@ -78,20 +87,20 @@ const blocked: AlertRule = {
       `pathprobe explain names the deciding policies and suggests the allow.`,
     runbook_url: runbookUrl('PathProbeBlocked'),
   },
-};
+});
 
-const refused: AlertRule = {
+const refused = (hold: string): AlertRule => ({
   alert: 'PathProbeRefused',
   expr: timesOnPath(
     [
       `label_replace(`,
-      indent(unlessSingleFailedProbe(withPathInfo(currentResult(REFUSED_CLASSES), REACHABLE), forSeconds(PATH_FOR))),
+      indent(unlessSingleFailedProbe(withPathInfo(failingFor(REFUSED_CLASSES, hold), REACHABLE), forSeconds(hold))),
       `  , "service", "$1", "target", "${SERVICE_OF_TARGET}"`,
       `)`,
     ].join('\n'),
     readyEndpointsOrMinusOne(),
   ),
-  for: PATH_FOR,
+  hold,
   annotations: {
     summary: `Path ${L_PATH} is refused: nothing accepts connections at {{ $labels.target }}`,
     description:
@@ -103,12 +112,12 @@ const refused: AlertRule = {
       `and that the port in {{ $labels.target }} is the Service port whose targetPort the pods listen on.`,
     runbook_url: runbookUrl('PathProbeRefused'),
   },
-};
+});
 
-const dnsFailure: AlertRule = {
+const dnsFailure = (hold: string): AlertRule => ({
   alert: 'PathProbeDNSFailure',
-  expr: unlessSingleFailedProbe(withPathInfo(currentResult(DNS_CLASSES), REACHABLE), forSeconds(PATH_FOR)),
-  for: PATH_FOR,
+  expr: unlessSingleFailedProbe(withPathInfo(failingFor(DNS_CLASSES, hold), REACHABLE), forSeconds(hold)),
+  hold,
   annotations: {
     summary: `Path ${L_PATH}: DNS fails ({{ $labels.result }}) in namespace {{ $labels.from_namespace }}`,
     description:
@@ -129,12 +138,12 @@ const dnsFailure: AlertRule = {
       ]),
     runbook_url: runbookUrl('PathProbeDNSFailure'),
   },
-};
+});
 
-const unhealthy: AlertRule = {
+const unhealthy = (hold: string): AlertRule => ({
   alert: 'PathProbeUnhealthy',
-  expr: timesOnPath(unlessSingleFailedProbe(withPathInfo(currentResult(UNHEALTHY_CLASSES), REACHABLE), forSeconds(UNHEALTHY_FOR)), verdictCodeOrZero()),
-  for: UNHEALTHY_FOR,
+  expr: timesOnPath(unlessSingleFailedProbe(withPathInfo(failingFor(UNHEALTHY_CLASSES, hold), REACHABLE), forSeconds(hold)), verdictCodeOrZero()),
+  hold,
   annotations: {
     summary: `Path ${L_PATH} fails with {{ $labels.result }} from ${FROM} to {{ $labels.target }}`,
     description:
@@ -158,7 +167,7 @@ const unhealthy: AlertRule = {
       ], `${meaning('error')}. Check first: the agent's log for this path.`),
     runbook_url: runbookUrl('PathProbeUnhealthy'),
   },
-};
+});
 
 const isolationBreachRule: AlertRule = {
   alert: 'PathProbeIsolationBreach',
@@ -269,9 +278,10 @@ const catalogReloadFailed: AlertRule = {
 /** Options of ruleGroups(). */
 export interface RuleGroupOptions {
   /**
-   * Multiplies every `for:` duration (rounded to whole seconds, at least 1s). Only for tests:
-   * the end-to-end test (test/e2e) runs the shipped rules against a real Prometheus with the
-   * minutes scaled down to seconds; expressions, labels and annotations stay the same.
+   * Multiplies every `for:` duration and the path alerts' holds (rounded to whole seconds, at
+   * least 1s). Only for tests: the end-to-end test (test/e2e) runs the shipped rules against a
+   * real Prometheus with the minutes scaled down to seconds; labels and annotations stay the
+   * same, and expressions differ only in the holds.
    * The shipped files always use 1.
    */
   forScale?: number;
@@ -279,14 +289,16 @@ export interface RuleGroupOptions {
 
 /** Every rule group, in file order. */
 export function ruleGroups(options: RuleGroupOptions = {}): RuleGroup[] {
+  const scale = options.forScale ?? 1;
+  const scaled = (duration: string) => (scale === 1 ? duration : scaleFor(duration, scale));
+  const pathHold = scaled(PATH_FOR);
   const groups: RuleGroup[] = [
-    { name: 'pathprobe.paths', rules: [blocked, refused, dnsFailure, unhealthy] },
+    { name: 'pathprobe.paths', rules: [blocked(pathHold), refused(pathHold), dnsFailure(pathHold), unhealthy(scaled(UNHEALTHY_FOR))] },
     { name: 'pathprobe.isolation', rules: [isolationBreachRule, inconclusive] },
     { name: 'pathprobe.freshness', rules: [stale, agentDown, catalogReloadFailed] },
   ];
-  const scale = options.forScale ?? 1;
   if (scale === 1) return groups;
-  return groups.map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r, for: scaleFor(r.for, scale) })) }));
+  return groups.map((g) => ({ ...g, rules: g.rules.map((r) => (r.for === undefined ? r : { ...r, for: scaled(r.for) })) }));
 }
 
 /** `for` times `scale` in whole seconds (at least 1s), e.g. 2m × 1/20 = `6s`. */

@@ -28,7 +28,13 @@ t.test('every contract alert exists with severity, summary, description and runb
     t.ok(r.annotations.summary.length > 10, `${r.alert}: summary`);
     t.ok(r.annotations.description.length > 80, `${r.alert}: description`);
     t.ok(r.annotations.runbook_url.includes(runbookAnchor(r.alert)), `${r.alert}: runbook anchor`);
-    t.ok(/^\d+m$/.test(r.for) && r.for !== '0m', `${r.alert}: for ${r.for}`);
+    // A path alert holds on a window in its expression (failingThroughout) instead of a for:.
+    const wait = r.hold ?? r.for ?? '';
+    t.ok(/^\d+m$/.test(wait) && wait !== '0m', `${r.alert}: waits ${wait}`);
+    t.ok(r.hold === undefined || r.for === undefined, `${r.alert}: a hold or a for:, not both`);
+    if (r.hold !== undefined) {
+      t.ok(r.expr.includes(`[${r.hold}]`) && r.expr.includes(`offset ${r.hold}`), `${r.alert}: its expression holds ${r.hold}`);
+    }
   }
 });
 

@@ -1,21 +1,20 @@
 // End to end with the real programs: two pathprobe agent replicas probe loopback targets,
-// Debian's Prometheus scrapes them and evaluates the shipped rules (for: scaled from minutes to
-// seconds), Alertmanager notifies a webhook run here. Two paths are healthy, then broken (one
-// port closed: refused; one port stalled so SYNs are dropped: timeout, what a NetworkPolicy drop
-// looks like), then healed; the firing and the resolved notifications are asserted and the time
-// from break to notification is measured. While the path is broken, every query of the
-// committed dashboard runs against the same Prometheus.
+// Debian's Prometheus scrapes them and evaluates the shipped rules (for: and holds scaled from
+// minutes to seconds), Alertmanager notifies a webhook run here. Two paths are healthy, then
+// broken (one port closed: refused; one port stalled so SYNs are dropped: timeout, what a
+// NetworkPolicy drop looks like), then healed; the firing and the resolved notifications are
+// asserted and the time from break to notification is measured. While the path is broken,
+// every query of the committed dashboard runs against the same Prometheus.
 import t from 'tap';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { runbookAnchor } from '../../src/alerts/links.js';
-import { RULES_FILE, renderRulesFile } from '../../src/alerts/render.js';
+import { renderRulesFile } from '../../src/alerts/render.js';
 import { ruleGroups, scaleFor } from '../../src/alerts/rules.js';
 import { RESULT_CLASSES } from '../../src/classify/result-class.js';
 import { startDnsResponder } from '../../src/demo/dns-responder.js';
@@ -30,22 +29,30 @@ import { startWebhookReceiver, type Notification } from '../helpers/e2e/webhook-
 import { assertBlockedAlert, assertRefusedAlert } from '../helpers/e2e/expected-alerts.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** The shipped for: durations × 1/20: 1m → 3s, 2m → 6s, 3m → 9s, 5m → 15s. */
+/** The shipped for: durations and path alert holds × 1/20: 1m → 3s, 2m → 6s, 3m → 9s, 5m → 15s. */
 const FOR_SCALE = 1 / 20;
 const REFUSED = 'shop-to-db';
 const DROPPED = 'shop-to-api';
 const API_RUNBOOK = 'https://runbooks.example.com/shop-api';
 const PATHS = [REFUSED, DROPPED, 'shop-to-web', 'shop-dns', 'guest-to-web-blocked'];
 
-type RuleFile = { groups: { name: string; rules: Record<string, unknown>[] }[] };
-const withoutFor = (f: RuleFile) => f.groups.map((g) => ({ ...g, rules: g.rules.map(({ for: _for, ...rest }) => rest) }));
-
-t.test('rules scaled for the test equal the shipped ones except for: (one generator, forScale)', async (t) => {
-  const shipped = parse(await readFile(join(ROOT, RULES_FILE), 'utf8')) as RuleFile;
-  const scaled = parse(renderRulesFile(ruleGroups({ forScale: FOR_SCALE }))) as RuleFile;
-  t.same(withoutFor(scaled), withoutFor(shipped), 'expressions, labels and annotations identical');
-  const fors = (f: RuleFile) => f.groups.flatMap((g) => g.rules.map((r) => String(r.for)));
-  t.same(fors(scaled), fors(shipped).map((d) => scaleFor(d, FOR_SCALE)), 'every for: scaled, none dropped');
+t.test('rules scaled for the test equal the shipped ones except for: and the holds (one generator, forScale)', async (t) => {
+  const shipped = ruleGroups().flatMap((g) => g.rules);
+  const scaled = ruleGroups({ forScale: FOR_SCALE }).flatMap((g) => g.rules);
+  t.same(scaled.map((r) => r.alert), shipped.map((r) => r.alert), 'the same rules, in order');
+  shipped.forEach((r, i) => {
+    const s = scaled[i]!;
+    t.same(s.annotations, r.annotations, `${r.alert}: annotations`);
+    t.same(s.labels, r.labels, `${r.alert}: labels`);
+    t.equal(s.for, r.for === undefined ? undefined : scaleFor(r.for, FOR_SCALE), `${r.alert}: for`);
+    t.equal(s.hold, r.hold === undefined ? undefined : scaleFor(r.hold, FOR_SCALE), `${r.alert}: hold`);
+    // The expression differs only where it holds: the window, its offset, and the slow-path exemption's seconds.
+    const expected = r.hold === undefined ? r.expr : r.expr
+      .replaceAll(`[${r.hold}]`, `[${s.hold}]`)
+      .replaceAll(`offset ${r.hold}`, `offset ${s.hold}`)
+      .replace(/ > \d+\n/, () => ` > ${Number(s.hold!.slice(0, -1))}\n`);
+    t.equal(s.expr, expected, `${r.alert}: expression`);
+  });
   t.equal(scaleFor('2m', FOR_SCALE), '6s');
   t.equal(scaleFor('1m', 1 / 120), '1s', 'never below 1s');
   t.same(ruleGroups({ forScale: 1 }), ruleGroups(), 'forScale 1 is the shipped rules');
@@ -156,9 +163,9 @@ paths:
   if (!refused || !dropped) return;
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   t.comment(`break → firing notification: refused ${seconds(refused.at - brokeAt)}, timeout ${seconds(dropped.at - brokeAt)} ` +
-    `(rules for: ${scaleFor('2m', FOR_SCALE)}, probe interval 1s, scrape and evaluation 1s, group_wait 1s)`);
+    `(path alerts hold ${scaleFor('2m', FOR_SCALE)}, probe interval 1s, scrape and evaluation 1s, group_wait 1s)`);
   const forMs = Number(scaleFor('2m', FOR_SCALE).slice(0, -1)) * 1000;
-  t.ok(refused.at - brokeAt >= forMs && dropped.at - brokeAt >= forMs, 'no notification before for: has elapsed');
+  t.ok(refused.at - brokeAt >= forMs && dropped.at - brokeAt >= forMs, 'no notification before the hold has elapsed');
   assertRefusedAlert(t, refused.body, REFUSED, `127.0.0.1:${db.port}`);
   assertBlockedAlert(t, dropped.body, DROPPED, `127.0.0.1:${api.port}`, API_RUNBOOK);
 
