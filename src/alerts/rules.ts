@@ -215,9 +215,10 @@ const stale: AlertRule = {
   // scrape interval (5s paths, 30s scrapes) while the agent kept its schedule. A failing scrape
   // marks the series stale; PathProbeAgentDown covers that.
   // Second branch: a path in the catalog for 15m that has no probe result at all has no
-  // timestamp to age; 15m covers three intervals of every path up to 5m. Its value is 15m. A path
-  // probed less often than every 5m is left out: its first probe may come up to an interval after
-  // an agent starts, and the branch fired after every restart (found by a bug hunt).
+  // timestamp to age. Its value is 15m. The agent probes every path first within a minute of
+  // scheduling it, whatever its interval (schedule/jitter.ts firstRunsMs), so 15m without one is
+  // never just a slow path waiting for its phase (before that, a 10m path's first probe could
+  // come 10m after a restart, and such paths had to be left out of this branch).
   expr: withPathInfo(`(\n${indent([
     `(`,
     `  min by (${PATH_KEY}) (timestamp(pathprobe_path_last_probe_timestamp_seconds) - pathprobe_path_last_probe_timestamp_seconds)`,
@@ -228,7 +229,6 @@ const stale: AlertRule = {
     `  ${NEVER_PROBED_SECONDS} * group by (${PATH_KEY}) (pathprobe_path_info offset ${NEVER_PROBED_SECONDS / 60}m)`,
     `  and on (${PATH_KEY}) pathprobe_path_info`,
     `  unless on (${PATH_KEY}) last_over_time(pathprobe_path_last_probe_timestamp_seconds[${NEVER_PROBED_SECONDS / 60}m])`,
-    `  unless on (${PATH_KEY}) 3 * max by (${PATH_KEY}) (pathprobe_path_interval_seconds) > ${NEVER_PROBED_SECONDS}`,
     `)`,
   ].join('\n'))}\n)`),
   for: '1m',

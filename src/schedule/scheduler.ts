@@ -6,7 +6,7 @@ import { deadlineError } from '../probe/deadline.js';
 import type { ProbeOutcome } from '../probe/types.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { FALLBACK_MAX_IN_FLIGHT } from './in-flight-cap.js';
-import { firstStartMs } from './jitter.js';
+import { firstRunsMs } from './jitter.js';
 import { MinHeap } from './min-heap.js';
 
 /**
@@ -73,6 +73,8 @@ class Entry {
   active = true;
   run: Run | undefined = undefined;
   nextAt = 0;
+  /** After an early first run (firstRunsMs), the phase slot the path's runs go on from. */
+  slotAfterFirst: number | undefined = undefined;
   /** The controller of the last run, reused by the next when nothing is attached to it. */
   controller: AbortController | undefined = undefined;
   /** This entry's deadline event: one object for the entry's life, pushed once per run. */
@@ -300,7 +302,9 @@ export class Scheduler {
       const existing = this.entries.get(path.name);
       if (existing) this.cancel(existing);
       const entry = new Entry(path, fingerprints[i]!);
-      entry.nextAt = firstStartMs(path.name, path.intervalMs, now);
+      const runs = firstRunsMs(path.name, path.intervalMs, now);
+      entry.nextAt = runs.first;
+      entry.slotAfterFirst = runs.then;
       this.heap.push(entry.nextAt, entry);
       this.entries.set(path.name, entry);
     }
@@ -392,7 +396,8 @@ export class Scheduler {
     // missed (process paused, loop overloaded) are skipped rather than fired in a burst.
     const interval = entry.path.intervalMs;
     const now = this.clock.now();
-    let nextAt = plannedAt + interval;
+    let nextAt = entry.slotAfterFirst ?? plannedAt + interval;
+    entry.slotAfterFirst = undefined;
     const missed = nextAt <= now ? Math.floor((now - nextAt) / interval + 1) : 0;
     nextAt += missed * interval;
     entry.nextAt = nextAt;

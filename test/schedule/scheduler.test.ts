@@ -4,7 +4,7 @@ import t from 'tap';
 import type { PathSpec } from '../../src/catalog/types.js';
 import type { ProbeOutcome } from '../../src/probe/types.js';
 import { diffPaths, Scheduler, STARTS_PER_TURN, type RunTiming, type SkipReason } from '../../src/schedule/scheduler.js';
-import { phaseOffsetMs } from '../../src/schedule/jitter.js';
+import { FIRST_RUN_WITHIN_MS, firstStartMs, phaseOffsetMs } from '../../src/schedule/jitter.js';
 import { ManualClock } from './manual-clock.js';
 import { makePath } from '../fixtures/path-spec.js';
 
@@ -91,6 +91,35 @@ t.test('first starts are spread over the interval, deterministically by name', a
   t.not(phaseOffsetMs('a', 10_000), phaseOffsetMs('b', 10_000));
   await stopOn(clock, scheduler);
   await stopOn(clock, again);
+});
+
+t.test('a path probed less often than every minute runs first within a minute, then on its phase', async (t) => {
+  const clock = new ManualClock();
+  const rec = recorder();
+  const scheduler = new Scheduler({ clock, probe: async () => ok(0), ...rec.hooks });
+  const hourly = Array.from({ length: 200 }, (_, i) => makePath(`hourly-${i}`, { intervalMs: 3_600_000 }));
+  const added = clock.now();
+  scheduler.update([...hourly, makePath('fast', { intervalMs: 30_000 })]);
+  const phase = (name: string, interval: number) => firstStartMs(name, interval, added);
+  await clock.advance(FIRST_RUN_WITHIN_MS);
+  const early = rec.starts.filter((s) => s.name.startsWith('hourly-'));
+  t.equal(new Set(early.map((s) => s.name)).size, 200, 'every hourly path has run once within the minute');
+  t.equal(early.length, 200, 'once each');
+  const offPhase = early.filter((s) => s.timing.plannedAt !== phase(s.name, 3_600_000)).length;
+  t.ok(offPhase > 150, `${offPhase} of them ran before their phase slot (the rest had it within the minute)`);
+  const spread = new Set(early.map((s) => Math.floor((s.timing.plannedAt - added) / 10_000)));
+  t.equal(spread.size, 6, 'the early runs are spread over the minute, not at once');
+  t.same(rec.starts.filter((s) => s.name === 'fast').map((s) => s.timing.plannedAt).slice(0, 1), [phase('fast', 30_000)],
+    'a path probed every 30s starts on its phase as before');
+  await clock.advance(2 * 3_600_000);
+  for (const p of hourly.slice(0, 20)) {
+    const planned = rec.starts.filter((s) => s.name === p.name).map((s) => s.timing.plannedAt);
+    const slot = phase(p.name, 3_600_000);
+    const expected = slot - added <= FIRST_RUN_WITHIN_MS ? [slot, slot + 3_600_000, slot + 7_200_000] : [planned[0]!, slot, slot + 3_600_000];
+    t.same(planned, expected, `${p.name}: then its phase slots, an hour apart`);
+  }
+  t.same(rec.skips, [], 'no slot skipped or counted as missed');
+  await stopOn(clock, scheduler);
 });
 
 t.test('each run is aborted at its deadline', async (t) => {
