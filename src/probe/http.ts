@@ -237,6 +237,13 @@ function requestOnce(
         done({ ...head, body });
       }, fail);
     });
+    // A 101 we never asked for: node:http emits no 'response' for it, only 'upgrade', and without
+    // a listener destroys the socket silently (the probe then sat out its deadline as http_timeout).
+    // The server answered: its status is judged like any other.
+    request.on('upgrade', (response: IncomingMessage) => {
+      clock.stop();
+      done({ ok: true, status: response.statusCode ?? 0 });
+    });
     request.end();
   });
 }

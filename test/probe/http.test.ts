@@ -72,6 +72,21 @@ t.test('http_status: status not in expectStatus; custom headers and HEAD sent', 
   t.equal(any2xx.result, 'ok', 'expectStatus [503] accepts 503');
 });
 
+t.test('101 Switching Protocols (not asked for) is http_status at once, not http_timeout at the deadline', async (t) => {
+  const server = net.createServer((socket) => {
+    socket.on('error', () => {});
+    socket.once('data', () => socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => new Promise((r) => server.close(r)));
+  const port = (server.address() as net.AddressInfo).port;
+  const out = await probeHttp(httpPath(`http://svc.test:${port}/`, {}, 1000), ctx());
+  t.equal(out.result, 'http_status', out.detail);
+  t.equal(out.status, 101);
+  t.match(out.detail, /status 101, expected 200/);
+  t.ok(out.durationSeconds < 0.5, `returned after ${out.durationSeconds}s`);
+});
+
 t.test('http_timeout: connected, but the server never answers', async (t) => {
   const port = await serve(t, () => {});
   const out = await probeHttp(httpPath(`http://svc.test:${port}/`, {}, 400), ctx());
