@@ -210,7 +210,11 @@ function requestOnce(
       return done({ ok: false, result: 'error', detail: `request not sent: ${(error as Error).message}` });
     }
     deadline.signal.addEventListener('abort', onDeadline, { once: true });
-    request.on('error', fail);
+    let answered: IncomingMessage | undefined;
+    // Bytes after a complete response (a body sent with a HEAD answer, a 204 or a 304, more than
+    // Content-Length said) fail node:http's parser once the response is whole, in the same read:
+    // the answer stands (a client reading it would have it), and the body read ends on its own.
+    request.on('error', (error) => (answered?.complete ? undefined : fail(error)));
     shedOnClose(request);
     // Processing ends at the response's first bytes (blackbox_exporter's "processing" too), not
     // when the head is parsed and our callback ran: under load that hand-off waited behind other
@@ -222,6 +226,7 @@ function requestOnce(
       });
     });
     request.on('response', (response: IncomingMessage) => {
+      answered = response;
       shedOnClose(response);
       if (clock.running !== 'transfer') clock.enter('transfer');
       stage = 'body';

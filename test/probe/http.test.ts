@@ -87,6 +87,30 @@ t.test('101 Switching Protocols (not asked for) is http_status at once, not http
   t.ok(out.durationSeconds < 0.5, `returned after ${out.durationSeconds}s`);
 });
 
+t.test('bytes after a complete response (a body sent to HEAD, to a 204 or 304, past Content-Length) do not undo it', async (t) => {
+  // The stray bytes come in the same segment as the answer: node:http's parser fails on them
+  // right after the response completed, before the body read ended.
+  const cases: Array<[string, 'GET' | 'HEAD', string, number, RegExp]> = [
+    ['body sent to HEAD', 'HEAD', 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello', 200, /status 200 \(0 body bytes\)/],
+    ['body sent with 204', 'GET', 'HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nhello', 204, /status 204 \(0 body bytes\)/],
+    ['body sent with 304', 'GET', 'HTTP/1.1 304 Not Modified\r\n\r\nhello', 304, /status 304 \(0 body bytes\)/],
+    ['more than Content-Length', 'GET', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA\r\n\r\n', 200, /status 200 \(2 body bytes\)/],
+  ];
+  for (const [name, method, answer, status, detail] of cases) {
+    const server = net.createServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () => socket.write(answer));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    t.teardown(() => new Promise((r) => server.close(r)));
+    const port = (server.address() as net.AddressInfo).port;
+    const out = await probeHttp(httpPath(`http://svc.test:${port}/`, { method, expectStatus: [status] }), ctx());
+    t.equal(out.result, 'ok', `${name}: ${out.detail}`);
+    t.equal(out.status, status, name);
+    t.match(out.detail, detail, name);
+  }
+});
+
 t.test('http_timeout: connected, but the server never answers', async (t) => {
   const port = await serve(t, () => {});
   const out = await probeHttp(httpPath(`http://svc.test:${port}/`, {}, 400), ctx());
