@@ -185,11 +185,18 @@ export class Reflector<K extends WatchedKind = WatchedKind> {
     const query = { resourceVersion: this.rv, allowWatchBookmarks: 'true', timeoutSeconds: String(timeoutSeconds) };
     const stream = await this.opts.transport.watch(this.resource.path, query, signal);
     this.watching = true;
-    this.backoff.reset();
     this.lastError = undefined;
-    for await (const event of stream) {
-      events++;
-      this.apply(event);
+    // Accepted is not yet healthy (a watch may end at once or with an ERROR event): the run of
+    // failures ends with the first event applied, or once the watch has lasted.
+    const lasted = setTimeout(() => this.backoff.reset(), MIN_HEALTHY_WATCH_MS);
+    try {
+      for await (const event of stream) {
+        events++;
+        this.apply(event);
+        if (events === 1) this.backoff.reset();
+      }
+    } finally {
+      clearTimeout(lasted);
     }
     this.watching = false;
     return events > 0 || Date.now() - started >= MIN_HEALTHY_WATCH_MS;

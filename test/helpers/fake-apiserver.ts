@@ -63,6 +63,8 @@ export class FakeApiServer {
   goneMode: GoneMode = 'event';
   /** When set and it returns a status for a request, that request is answered with it (a Status body). */
   fail: ((req: SeenRequest) => number | undefined) | undefined;
+  /** When set and it returns text for a watch, that watch is answered 200 with the text, then ended (an ERROR event, garbage). */
+  watchReply: ((req: SeenRequest) => string | undefined) | undefined;
   private rv = 100;
   private compactedRv = 0;
   private readonly objects = new Map<string, Map<string, FakeObject>>();
@@ -246,6 +248,12 @@ export class FakeApiServer {
     const resource = FAKE_RESOURCES.find((r) => r.path === url.pathname);
     if (!resource) return sendStatus(res, 404, 'NotFound', `the server could not find the requested resource`);
     if (req.method !== 'GET') return sendStatus(res, 405, 'MethodNotAllowed', `${req.method} is not supported`);
+    const reply = watch ? this.watchReply?.(seen) : undefined;
+    if (reply !== undefined) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(reply);
+      return;
+    }
     if (watch) this.serveWatch(resource, query, res);
     else this.serveList(resource, query, res);
   }

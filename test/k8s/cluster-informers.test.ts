@@ -174,7 +174,8 @@ t.test('API down: the cache stays served, retries back off, and it catches up wh
   await until('recovered', () => informers.get('Pod', 'vault/vault-9') !== undefined, 5000);
   await until('all watching', () => informers.connected());
   t.ok(events.some((e) => e.type === 'add' && e.object.metadata?.name === 'vault-9'));
-  t.ok(informers.status().every((s) => s.consecutiveErrors === 0 && s.lastError === undefined));
+  // A watch counts as recovered once it delivered an event or stayed open for a second.
+  await until('errors cleared', () => informers.status().every((s) => s.consecutiveErrors === 0 && s.lastError === undefined), 5000);
 });
 
 t.test('errors back off exponentially instead of hammering the API server', async (t) => {
@@ -187,6 +188,23 @@ t.test('errors back off exponentially instead of hammering the API server', asyn
   t.ok(pods >= 4 && pods <= 16, `${pods} attempts in 1 s`);
   t.ok((informers.status()[1]?.consecutiveErrors ?? 0) >= 4);
   t.equal(informers.synced(), false);
+});
+
+t.test('a watch that fails as soon as it is accepted backs off exponentially too', async (t) => {
+  const { fake, informers } = await setup(t);
+  informers.start();
+  await informers.whenSynced(AbortSignal.timeout(5000));
+  await fake.waitForWatches(5);
+  const mark = fake.requests.length;
+  // 200, then an ERROR event that is not 410 (e.g. etcd unavailable): the watch never got going.
+  fake.watchReply = () => `${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 500, reason: 'InternalError', message: 'etcd unavailable' } })}\n`;
+  fake.dropWatches();
+  await new Promise((r) => setTimeout(r, 1000));
+  const watches = fake.requests.slice(mark).filter((r) => r.path === '/api/v1/pods' && r.watch).length;
+  // initial 20 ms doubling to a 200 ms cap, jittered to [d/2, d]: at most ~14 attempts in a second.
+  t.ok(watches >= 4 && watches <= 16, `${watches} watch attempts in 1 s`);
+  t.ok((informers.status()[1]?.consecutiveErrors ?? 0) >= 4, 'the failures count up');
+  t.equal(fake.requests.slice(mark).filter((r) => !r.watch).length, 0, 'no LIST: not a 410');
 });
 
 t.test('a LIST is paged with limit/continue', async (t) => {
