@@ -132,7 +132,7 @@ export class Reflector<K extends WatchedKind = WatchedKind> {
         }
         const delayMs = this.backoff.next();
         this.logger.warn(
-          { kind: this.resource.kind, err: error.message, retryInMs: delayMs, consecutiveErrors: this.backoff.failures },
+          { kind: this.resource.kind, err: error.message, hint: error.hint, retryInMs: delayMs, consecutiveErrors: this.backoff.failures },
           'Kubernetes API error; serving cached objects and retrying',
         );
         await sleep(delayMs, undefined, { signal }).catch(() => undefined);

@@ -236,3 +236,21 @@ t.test('a 403 names the RBAC the explainer needs', async (t) => {
   t.match(err.hint, /get\/list\/watch on namespaces, pods, services, endpointslices or networkpolicies/);
   t.match(informers.status()[1]?.lastError, /403/);
 });
+
+t.test('a 403 is logged with the RBAC the explainer needs as the hint', async (t) => {
+  const fake = await FakeApiServer.start();
+  fake.fail = (r) => (r.path === '/api/v1/pods' ? 403 : undefined);
+  const transport = new KubeConfigTransport(fake.kubeConfig());
+  const warnings: Array<Record<string, unknown>> = [];
+  const logger = { debug() {}, info() {}, warn(obj: object) { warnings.push(obj as Record<string, unknown>); } };
+  const informers = new ClusterInformers({ transport, logger, backoff: { initialMs: 20, maxMs: 200 }, watchTimeoutSeconds: 60 });
+  t.teardown(async () => {
+    await informers.stop();
+    await transport.close();
+    await fake.close();
+  });
+  informers.start();
+  const warning = await until('a warning about pods', () => warnings.find((w) => w['kind'] === 'Pod'));
+  t.match(warning['err'], /LIST \/api\/v1\/pods failed with 403/);
+  t.match(warning['hint'], /get\/list\/watch on namespaces, pods, services, endpointslices or networkpolicies/);
+});
