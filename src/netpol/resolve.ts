@@ -132,6 +132,8 @@ function resolveHost(
   model: ClusterModel, path: PathSpec, rawHost: string, port: number, protocols: readonly Protocol[],
   options: ResolveOptions, out: ResolvedPath,
 ): void {
+  // A trailing dot makes the name absolute: looked up as written, without the search path.
+  const absolute = rawHost.endsWith('.');
   const host = rawHost.toLowerCase().replace(/\.$/, '').replace(/^\[(.*)\]$/, '$1');
   const ip = parseIp(host);
   if (ip) {
@@ -155,7 +157,7 @@ function resolveHost(
   const dotted = host.split('.');
   // `name.ns` is a Service only once namespace `ns` is known: re-resolve when it appears.
   if (dotted.length === 2) out.namespaces.add(dotted[1]!);
-  const svcRef = serviceName(model, path, host, options.clusterDomain);
+  const svcRef = serviceName(model, path, host, options.clusterDomain, absolute);
   if (!svcRef) {
     out.destination = { kind: 'address', name: host, display: `host ${host} (outside the cluster; its addresses are unknown offline)` };
     for (const protocol of protocols) out.targets.push({ destination: { kind: 'address', host }, port, protocol, policyPort: port });
@@ -172,9 +174,10 @@ function resolveHost(
   resolveService(model, svc, port, protocols, svcRef.podName, out);
 }
 
-function serviceName(model: ClusterModel, path: PathSpec, host: string, clusterDomain: string): { namespace: string; name: string; podName?: string } | undefined {
+function serviceName(model: ClusterModel, path: PathSpec, host: string, clusterDomain: string, absolute: boolean): { namespace: string; name: string; podName?: string } | undefined {
   let rest: string[] | undefined;
-  for (const suffix of [`.svc.${clusterDomain}`, '.svc']) {
+  // An absolute name is a Service only in its fully qualified form (`name.ns.svc.<domain>.`).
+  for (const suffix of absolute ? [`.svc.${clusterDomain}`] : [`.svc.${clusterDomain}`, '.svc']) {
     if (host.endsWith(suffix)) {
       rest = host.slice(0, -suffix.length).split('.');
       break;
@@ -183,7 +186,7 @@ function serviceName(model: ClusterModel, path: PathSpec, host: string, clusterD
   if (rest?.length === 2) return { name: rest[0]!, namespace: rest[1]! };
   // <hostname>.<service>.<namespace>.svc: one pod of a headless Service (StatefulSet).
   if (rest?.length === 3) return { podName: rest[0]!, name: rest[1]!, namespace: rest[2]! };
-  if (rest) return undefined;
+  if (rest || absolute) return undefined;
   const labels = host.split('.');
   if (path.toNamespace && labels.length <= 2) return { name: labels[0]!, namespace: path.toNamespace };
   if (labels.length === 2 && model.knowsNamespace(labels[1]!)) return { name: labels[0]!, namespace: labels[1]! };

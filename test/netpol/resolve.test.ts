@@ -98,6 +98,28 @@ t.test('external addresses are egress-only; unknown host addresses never silentl
   t.equal(run([...objects, anywhere], [host])[0]!.verdict, 'allowed');
 });
 
+t.test('an absolute name (trailing dot) is looked up as written: only name.ns.svc.<domain>. is a Service', async (t) => {
+  // A namespace `ai` and a Service `openrouter` in it: `openrouter.ai.` is still the outside host.
+  const objects = [
+    namespace('ai'), namespace('app'), denyAll('app'),
+    workload('Deployment', 'ai', 'openrouter', { app: 'openrouter' }, [{ containerPort: 443 }]),
+    service('ai', 'openrouter', { app: 'openrouter' }, [{ port: 443 }]),
+    workload('Deployment', 'app', 'cache', { app: 'cache' }, [{ containerPort: 443 }]),
+    service('app', 'cache', { app: 'cache' }, [{ port: 443 }]),
+  ];
+  const src = { namespace: 'app' };
+  for (const target of ['openrouter.ai.:443', 'cache.:443', 'openrouter.ai.svc.:443']) {
+    const r = run(objects, [pathSpec({ name: 'p', source: src, target })])[0]!;
+    t.match(r.to, /^host /, `${target} is outside the cluster`);
+    t.equal(r.ingress.applies, false, `${target}: egress only`);
+    t.match(r.suggestion, /cidr: 0\.0\.0\.0\/0/, `${target}: the suggestion is an ipBlock`);
+  }
+  const full = run(objects, [pathSpec({ name: 'f', source: src, target: 'openrouter.ai.svc.cluster.local.:443' })])[0]!;
+  t.equal(full.to, 'Service ai/openrouter TCP 443', 'the fully qualified cluster name stays a Service');
+  const relative = run(objects, [pathSpec({ name: 'r', source: src, target: 'openrouter.ai:443' })])[0]!;
+  t.equal(relative.to, 'Service ai/openrouter TCP 443', 'without the dot, name.ns is the Service');
+});
+
 t.test('template pods have no IP: an ipBlock ingress rule makes the verdict unknown', async (t) => {
   const objects = [
     namespace('svc'), denyIngress('svc'),
