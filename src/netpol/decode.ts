@@ -73,6 +73,9 @@ function readContainerPorts(podSpec: Record<string, unknown>, at: (string | numb
     if (!Array.isArray(list)) continue;
     list.forEach((c: unknown, ci: number) => {
       if (!isRecord(c) || !Array.isArray(c.ports)) return;
+      // Of the init containers only sidecars (restartPolicy: Always) keep running and serve ports;
+      // Service targetPort names resolve on them too (FindPort), never on plain init containers.
+      if (field === 'initContainers' && c.restartPolicy !== 'Always') return;
       c.ports.forEach((p: unknown, pi: number) => {
         const here = [...at, field, ci, 'ports', pi];
         const protocol = isRecord(p) ? protocolOf(p.protocol) : undefined;

@@ -40,6 +40,26 @@ t.test('a named targetPort: the policy must name the pod port, not the Service p
   t.equal(run([...base, named], [path])[0]!.verdict, 'allowed');
 });
 
+t.test('named ports of init containers count only for sidecars (restartPolicy: Always)', async (t) => {
+  // FindPort (Service targetPort) looks at containers, then at restartable init containers only.
+  const withInit = (restartPolicy?: string): KubeObject => ({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'api-0', namespace: 'svc', labels: { app: 'api' } },
+    spec: {
+      initContainers: [{ name: 'side', ...(restartPolicy ? { restartPolicy } : {}), ports: [{ name: 'http', containerPort: 8080 }] }],
+      containers: [{ name: 'c' }],
+    },
+    status: { podIP: '10.6.0.1' },
+  });
+  const objects = [namespace('svc'), service('svc', 'api', { app: 'api' }, [{ port: 80, targetPort: 'http' }])];
+  const path = pathSpec({ name: 'p', source: { namespace: 'client' }, target: 'api.svc.svc.cluster.local:80' });
+  const init = run([...objects, withInit()], [path])[0]!;
+  t.equal(init.verdict, 'unknown', 'a plain init container has exited: its port name resolves nowhere');
+  t.match(init.notes.join('\n'), /declares no TCP container port named "http"/);
+  const sidecar = run([...objects, withInit('Always')], [path])[0]!;
+  t.equal(sidecar.verdict, 'allowed');
+  t.equal(sidecar.to, 'Service svc/api TCP 8080');
+});
+
 t.test('several endpoints: a must-work path needs all of them, a blocked path none', async (t) => {
   const objects = [
     namespace('db'), denyIngress('db'),
