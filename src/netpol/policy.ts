@@ -59,14 +59,14 @@ export function compilePolicy(obj: KubeObject, defaultNamespace: string): { poli
   const meta = readMeta(obj);
   if (!meta.name) return { problems: [{ path: ['metadata', 'name'], message: 'NetworkPolicy needs metadata.name' }] };
   const namespace = meta.namespace ?? defaultNamespace;
-  const spec = isRecord(obj.spec) ? obj.spec : undefined;
+  // An absent spec is the zero spec (the API server accepts it): an ingress deny-all of the namespace.
+  const spec = obj.spec === undefined || obj.spec === null ? {} : isRecord(obj.spec) ? obj.spec : undefined;
   if (!spec) return { problems: [{ path: ['spec'], message: 'NetworkPolicy needs a spec mapping' }] };
 
-  // spec.podSelector is required; `{}` selects every pod in the policy's namespace.
+  // spec.podSelector: `{}` selects every pod in the policy's namespace, and so does an absent one
+  // (the API server never required it; NetworkPolicySpec documents it as optional).
   let podSelector: CompiledSelector = SELECT_ALL;
-  if (spec.podSelector === undefined || spec.podSelector === null) {
-    problems.push({ path: ['spec', 'podSelector'], message: 'spec.podSelector is required (use {} to select every pod)' });
-  } else {
+  if (spec.podSelector !== undefined && spec.podSelector !== null) {
     const c = compileSelector(spec.podSelector);
     podSelector = c.selector;
     for (const p of c.problems) problems.push({ path: ['spec', 'podSelector', ...p.path], message: p.message });

@@ -36,6 +36,29 @@ spec: {podSelector: {}}`,
     tables: [{ port: 80, expect: X_COLUMNS_DENIED }],
   },
   {
+    // The API server never required podSelector (nor spec): an absent one is the empty selector.
+    name: 'podSelector omitted or null selects every pod of the namespace, as {} does',
+    policies: `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-no-selector, namespace: x}
+spec: {policyTypes: [Ingress]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-null-selector, namespace: x}
+spec: {podSelector: null}`,
+    tables: [{ port: 80, expect: X_COLUMNS_DENIED }],
+  },
+  {
+    name: 'a NetworkPolicy without spec defaults to an ingress deny-all of its namespace',
+    policies: `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: no-spec, namespace: x}`,
+    tables: [{ port: 80, expect: X_COLUMNS_DENIED }],
+  },
+  {
     name: 'deny-all ingress with an explicit empty list ingress: []',
     policies: `
 apiVersion: networking.k8s.io/v1
