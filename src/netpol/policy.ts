@@ -88,9 +88,13 @@ export function compilePolicy(obj: KubeObject, defaultNamespace: string): { poli
   }
 
   const policy: CompiledPolicy = { key: `${namespace}/${meta.name}`, namespace, name: meta.name, podSelector, raw: obj };
-  // A direction listed in policyTypes with no rules (absent or `[]`) allows nothing: deny-all.
-  if (types.has('Ingress')) policy.ingress = compileRules(spec.ingress, 'ingress', 'from', problems);
-  if (types.has('Egress')) policy.egress = compileRules(spec.egress, 'egress', 'to', problems);
+  // Both rule lists are validated whatever policyTypes says (the API server rejects the whole
+  // policy), but only the listed directions take effect. A direction listed with no rules
+  // (absent or `[]`) allows nothing: deny-all.
+  const ingress = compileRules(spec.ingress, 'ingress', 'from', problems);
+  const egress = compileRules(spec.egress, 'egress', 'to', problems);
+  if (types.has('Ingress')) policy.ingress = ingress;
+  if (types.has('Egress')) policy.egress = egress;
   return problems.length > 0 ? { problems } : { policy, problems };
 }
 

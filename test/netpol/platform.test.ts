@@ -177,3 +177,15 @@ t.test('an invalid NetworkPolicy in a path namespace makes the verdict unknown, 
   t.match(r!.notes.join('\n'), /NetworkPolicy vault\/typo \(invalid: operator must be one of In, NotIn, Exists, DoesNotExist\)/);
   t.match(problems, [{ path: ['spec', 'ingress', 0, 'from', 0, 'podSelector', 'matchExpressions', 0, 'operator'] }]);
 });
+
+t.test('rules of a direction outside policyTypes are still validated: the API rejects the whole policy', async (t) => {
+  // ValidateNetworkPolicySpec checks spec.ingress and spec.egress whatever policyTypes says.
+  const bad: KubeObject = {
+    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'egress-only', namespace: 'vault' },
+    spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }] }], ingress: [{ ports: [{ port: 8200, protocol: 'tcp' }] }] },
+  };
+  const { results: [r], problems } = explain([...vaultPlatform(), ALLOW_ESO_TO_VAULT, bad], [esoToVault]);
+  t.equal(r!.verdict, 'unknown');
+  t.match(r!.notes.join('\n'), /NetworkPolicy vault\/egress-only \(invalid: protocol must be TCP, UDP or SCTP\)/);
+  t.match(problems, [{ path: ['spec', 'ingress', 0, 'ports', 0, 'protocol'] }]);
+});
