@@ -195,6 +195,12 @@ function compileIpBlock(raw: unknown, at: (string | number)[], problems: PolicyP
   return { kind: 'ipBlock', cidr, except };
 }
 
+// IANA_SVC_NAME (validation.IsValidPortName): at most 15 of a-z, 0-9 and '-', at least one
+// letter, no leading, trailing or doubled '-'.
+function isPortName(name: string): boolean {
+  return name.length <= 15 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) && /[a-z]/.test(name) && !name.includes('--');
+}
+
 // NetworkPolicyPort: protocol defaults to TCP; port may be a number or a named port; endPort
 // needs a numeric port and must not be below it. An empty or missing list matches all ports.
 function compilePorts(raw: unknown, at: (string | number)[], problems: PolicyProblem[]): CompiledPort[] | 'all' {
@@ -222,7 +228,7 @@ function compilePorts(raw: unknown, at: (string | number)[], problems: PolicyPro
       else if (typeof p.port === 'string' && /^\d+$/.test(p.port)) {
         problems.push({ path: [...here, 'port'], message: `port "${p.port}" is a quoted number; write it unquoted` });
         return;
-      } else if (typeof p.port === 'string' && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(p.port) && p.port.length <= 15) out.port = p.port;
+      } else if (typeof p.port === 'string' && isPortName(p.port)) out.port = p.port;
       else {
         problems.push({ path: [...here, 'port'], message: 'port must be 1-65535 or a port name (IANA_SVC_NAME)' });
         return;

@@ -68,6 +68,17 @@ spec:
   ]);
 });
 
+t.test('a port name must be an IANA_SVC_NAME: a letter, no "--" (the API rejects the policy otherwise)', async (t) => {
+  const policy = (port: string) => ({
+    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace: 'n' },
+    spec: { podSelector: {}, ingress: [{ ports: [{ port }] }] },
+  });
+  for (const bad of ['1-2', 'a--b']) {
+    t.match(new ClusterModel().upsert(policy(bad)).problems, [{ path: ['spec', 'ingress', 0, 'ports', 0, 'port'] }], bad);
+  }
+  for (const good of ['http', 'dns-tcp', 'h2c', 'a-1']) t.same(new ClusterModel().upsert(policy(good)).problems, [], good);
+});
+
 t.test('directories recursively (yaml, yml, json; hidden skipped), stdin, missing paths', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'pathprobe-manifests-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
