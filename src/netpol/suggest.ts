@@ -1,5 +1,5 @@
 // Builds the minimal allow policies that would open a denied path, named in the
-// `allow-<component>-<direction>` style, and renders them as NetworkPolicy YAML.
+// `allow-<component>-<port>-<direction>` style, and renders them as NetworkPolicy YAML.
 import type { PathSpec } from '../catalog/types.js';
 import { hostCidr } from './cidr.js';
 import type { PodInfo } from './decode.js';
@@ -18,10 +18,15 @@ function dnsLabel(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
 }
 
-/** `allow-<source>-to-<destination>-<direction>`, a valid object name of at most 63 characters. */
-export function suggestionName(sourceName: string, destinationName: string, direction: 'ingress' | 'egress'): string {
+/**
+ * `allow-<source>-to-<destination>[-<port>]-<direction>`, a valid object name of at most 63
+ * characters. The port keeps apart the suggestions of two paths between the same source and
+ * destination on different ports (vault's 8200 and 8201): with one name, applying the second
+ * replaced the first and broke its path again. Two paths on the same port get the same policy.
+ */
+export function suggestionName(sourceName: string, destinationName: string, direction: 'ingress' | 'egress', port?: number): string {
   const component = `${dnsLabel(sourceName)}-to-${dnsLabel(destinationName)}`;
-  const suffix = `-${direction}`;
+  const suffix = `${port === undefined ? '' : `-${port}`}-${direction}`;
   const head = `allow-${component}`.slice(0, 63 - suffix.length).replace(/-+$/, '');
   return `${head}${suffix}`;
 }
@@ -80,7 +85,7 @@ export function suggestPolicies(path: PathSpec, resolved: ResolvedPath, results:
     policies.push({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      metadata: { name: suggestionName(src.name, dest.name, 'egress'), namespace: src.namespace },
+      metadata: { name: suggestionName(src.name, dest.name, 'egress', deniedEgress[0]!.connection.port), namespace: src.namespace },
       spec: {
         podSelector: podSelectorOf(src.labels),
         policyTypes: ['Egress'],
@@ -110,7 +115,7 @@ export function suggestPolicies(path: PathSpec, resolved: ResolvedPath, results:
       policies.push({
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
-        metadata: { name: suggestionName(src.name, dest.name, 'ingress'), namespace: ns },
+        metadata: { name: suggestionName(src.name, dest.name, 'ingress', rs[0]!.connection.port), namespace: ns },
         spec: {
           podSelector: podSelectorOf(labels),
           policyTypes: ['Ingress'],

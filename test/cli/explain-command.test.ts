@@ -53,7 +53,7 @@ t.test('JSON follows the contract; a denied must-work path exits 1', async (t) =
   const eso = doc.paths[0]!;
   t.equal(eso.suggestionVerified, true);
   const [policy] = parseAllDocuments(eso.suggestion).map((d) => d.toJS());
-  t.match(policy, { metadata: { name: 'allow-eso-to-vault-ingress', namespace: 'vault' } });
+  t.match(policy, { metadata: { name: 'allow-eso-to-vault-8200-ingress', namespace: 'vault' } });
 });
 
 t.test('text report for a CI log, with GitHub annotations under Actions', async (t) => {

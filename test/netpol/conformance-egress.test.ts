@@ -250,7 +250,7 @@ spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
-metadata: {name: allow-b-to-z-c-egress, namespace: y}
+metadata: {name: allow-b-to-z-c-80-egress, namespace: y}
 spec:
   podSelector: {matchLabels: {pod: b}}
   policyTypes: [Egress]
@@ -260,7 +260,7 @@ spec:
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
-metadata: {name: allow-y-b-to-c-ingress, namespace: z}
+metadata: {name: allow-y-b-to-c-80-ingress, namespace: z}
 spec:
   podSelector: {matchLabels: {pod: c}}
   policyTypes: [Ingress]

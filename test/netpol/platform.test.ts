@@ -37,7 +37,7 @@ t.test('ESO → Vault times out behind default-deny-ingress: denied_ingress with
   t.equal(suggested.length, 1, 'one policy: the source is not egress-isolated');
   t.match(suggested[0], {
     kind: 'NetworkPolicy',
-    metadata: { name: 'allow-eso-to-vault-ingress', namespace: 'vault' },
+    metadata: { name: 'allow-eso-to-vault-8200-ingress', namespace: 'vault' },
     spec: {
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'vault' } },
       policyTypes: ['Ingress'],
@@ -50,7 +50,18 @@ t.test('ESO → Vault times out behind default-deny-ingress: denied_ingress with
   // Independently of the engine's own check: apply the suggestion and explain again.
   const fixed = explain([...vaultPlatform(), ...suggested], [esoToVault]).results[0]!;
   t.equal(fixed.verdict, 'allowed');
-  t.same(fixed.ingress.allowedBy, [{ policy: 'vault/allow-eso-to-vault-ingress', rule: 0 }]);
+  t.same(fixed.ingress.allowedBy, [{ policy: 'vault/allow-eso-to-vault-8200-ingress', rule: 0 }]);
+});
+
+t.test('two paths to one destination on two ports: two suggestions that, applied together, open both', async (t) => {
+  const cluster = pathSpec({ name: 'eso-to-vault-cluster', source: esoToVault.source, target: 'vault.vault.svc.cluster.local:8201' });
+  const { results } = explain(vaultPlatform(), [esoToVault, cluster]);
+  const suggested = results.flatMap((r) => suggestionObjects(r.suggestion));
+  t.same(suggested.map((o) => o.metadata?.name), ['allow-eso-to-vault-8200-ingress', 'allow-eso-to-vault-8201-ingress']);
+  // Applied as kubectl apply would: one object per namespace and name, a later one replacing an earlier.
+  const applied = new Map(suggested.map((o) => [`${o.metadata?.namespace}/${o.metadata?.name}`, o]));
+  const fixed = explain([...vaultPlatform(), ...applied.values()], [esoToVault, cluster]).results;
+  t.same(fixed.map((r) => r.verdict), ['allowed', 'allowed'], 'neither suggestion replaced the other');
 });
 
 t.test('with the seed fix allow-eso-to-vault the path is allowed and the rule is named', async (t) => {
@@ -85,7 +96,7 @@ t.test('every namespace → kube-dns behind default-deny egress without a DNS al
     t.equal(r.suggestionVerified, true);
     const [policy] = suggestionObjects(r.suggestion);
     t.match(policy, {
-      metadata: { name: 'allow-tenant-to-kube-dns-egress' },
+      metadata: { name: 'allow-tenant-to-kube-dns-53-egress' },
       spec: { policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }] },
     });
   }
@@ -126,7 +137,7 @@ t.test('source egress-isolated and destination ingress-isolated: a verified pair
   t.equal(r.ingress.allowed, false);
   t.equal(r.suggestionVerified, true);
   const names = suggestionObjects(r.suggestion).map((p) => `${(p.metadata as { namespace: string }).namespace}/${(p.metadata as { name: string }).name}`);
-  t.same(names, ['external-secrets/allow-eso-to-vault-egress', 'vault/allow-eso-to-vault-ingress']);
+  t.same(names, ['external-secrets/allow-eso-to-vault-8200-egress', 'vault/allow-eso-to-vault-8200-ingress']);
   const fixed = explain([...objects, ...suggestionObjects(r.suggestion)], [esoToVault]).results[0]!;
   t.equal(fixed.verdict, 'allowed');
 });

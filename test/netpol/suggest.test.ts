@@ -16,6 +16,10 @@ t.test('rendered YAML reads back as the same objects, tricky scalars included', 
 t.test('names follow allow-<component>-<direction> and stay valid object names', async (t) => {
   t.equal(suggestionName('eso', 'vault', 'ingress'), 'allow-eso-to-vault-ingress');
   t.equal(suggestionName('Team_A', 'api.example.com', 'egress'), 'allow-team-a-to-api-example-com-egress');
+  t.equal(suggestionName('eso', 'vault', 'ingress', 8200), 'allow-eso-to-vault-8200-ingress', 'the port, when given, before the direction');
+  t.not(suggestionName('eso', 'vault', 'ingress', 8200), suggestionName('eso', 'vault', 'ingress', 8201), 'two ports, two names');
+  const longWithPort = suggestionName('a'.repeat(40), 'b'.repeat(40), 'egress', 65535);
+  t.ok(longWithPort.length <= 63 && longWithPort.endsWith('-65535-egress'), longWithPort);
   const long = suggestionName('a'.repeat(40), 'b'.repeat(40), 'ingress');
   t.ok(long.length <= 63 && long.endsWith('-ingress') && /^[a-z0-9-]+$/.test(long), long);
 });
