@@ -32,7 +32,13 @@ export const DNS_FAILURE_KINDS = [
 export type DnsFailureKind = (typeof DNS_FAILURE_KINDS)[number];
 
 const REFUSED_CODES = new Set(['ECONNREFUSED']);
-const UNREACHABLE_CODES = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL']);
+const UNREACHABLE_CODES = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN']);
+/**
+ * The agent's own host could not give the connection a local address (ephemeral ports used up,
+ * no source address): nothing was sent. It used to count as `unreachable`, so a blocked path
+ * passed its isolation test on a fault of the agent's node.
+ */
+const LOCAL_ADDRESS_CODES = new Set(['EADDRNOTAVAIL']);
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE']);
 const TIMEOUT_CODES = new Set([
   'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
@@ -89,6 +95,7 @@ export function classifyFailure(facts: FailureFacts): Classification {
     return withDetail('reset', 'connection reset');
   }
   if (hasCode(found, REFUSED_CODES)) return withDetail('refused', 'connection refused');
+  if (hasCode(found, LOCAL_ADDRESS_CODES)) return withDetail('error', 'no local address for the connection (ephemeral ports used up?); nothing was sent');
   if (hasCode(found, UNREACHABLE_CODES)) return withDetail('unreachable', 'destination unreachable');
   if (hasCode(found, TIMEOUT_CODES) || found.names.some((n) => TIMEOUT_NAMES.has(n))) {
     return withDetail(timeoutClassFor(phase), `timed out during ${phase}`);

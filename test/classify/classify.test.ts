@@ -1,4 +1,6 @@
 import t from 'tap';
+import net from 'node:net';
+import { behavedAsDeclared } from '../../src/agent/judge.js';
 import {
   classifyDnsFailure, classifyFailure, DNS_FAILURE_KINDS, timeoutClassFor, type ProbeStage,
 } from '../../src/classify/classify.js';
@@ -38,6 +40,7 @@ const cases: Array<[string, { error?: unknown; phase: ProbeStage; timedOut?: boo
   ['net unreachable wrapped', { error: wrapped(sysError('ENETUNREACH'), 'UND_ERR_CONNECT'), phase: 'connect' }, 'unreachable'],
   ['host down', { error: sysError('EHOSTDOWN'), phase: 'connect' }, 'unreachable'],
   ['net down in aggregate', { error: aggregate(sysError('ENETDOWN')), phase: 'connect' }, 'unreachable'],
+  ['no local address: a fault of the agent\'s host, not the network', { error: sysError('EADDRNOTAVAIL'), phase: 'connect' }, 'error'],
   ['reset after connect', { error: sysError('ECONNRESET', 'read ECONNRESET'), phase: 'response' }, 'reset'],
   ['EPIPE while writing', { error: sysError('EPIPE', 'write EPIPE'), phase: 'request' }, 'reset'],
   ['undici other side closed', { error: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }), phase: 'response' }, 'reset'],
@@ -105,4 +108,23 @@ t.test('running out of file descriptors is flagged from the error code, not from
   const refused = Object.assign(new Error('EMFILE in a message only'), { code: 'ECONNREFUSED' });
   t.notOk(classifyFailure({ error: refused, phase: 'connect', timedOut: false }).outOfDescriptors, 'a message naming EMFILE is not the code');
   t.equal(classifyFailure({ error: emfile, phase: 'connect', timedOut: false }).result, 'error', 'the class is unchanged');
+});
+
+t.test('a real EADDRNOTAVAIL (a local address this host lacks) is error, and the path counts as neither up nor isolated', async (t) => {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => server.close());
+  const { port } = server.address() as net.AddressInfo;
+  // 192.0.2.1 (TEST-NET-1) is on no interface here: the kernel refuses it as a source, before any packet.
+  const error = await new Promise<unknown>((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port, localAddress: '192.0.2.1' });
+    socket.on('connect', () => { socket.destroy(); resolve(undefined); });
+    socket.on('error', resolve);
+  });
+  t.match(error, { code: 'EADDRNOTAVAIL' }, 'the kernel says so');
+  const c = classifyFailure({ error, phase: 'connect', timedOut: false });
+  t.equal(c.result, 'error');
+  t.match(c.detail, /nothing was sent/);
+  t.equal(behavedAsDeclared('blocked', c.result), false, 'a blocked path is not up on it');
+  t.equal(behavedAsDeclared('reachable', c.result), false, 'nor a reachable one');
 });

@@ -57,9 +57,10 @@ t.test('two paths to one destination on two ports: two suggestions that, applied
   const cluster = pathSpec({ name: 'eso-to-vault-cluster', source: esoToVault.source, target: 'vault.vault.svc.cluster.local:8201' });
   const { results } = explain(vaultPlatform(), [esoToVault, cluster]);
   const suggested = results.flatMap((r) => suggestionObjects(r.suggestion));
-  t.same(suggested.map((o) => o.metadata?.name), ['allow-eso-to-vault-8200-ingress', 'allow-eso-to-vault-8201-ingress']);
+  const meta = (o: KubeObject) => o.metadata as { name: string; namespace: string };
+  t.same(suggested.map((o) => meta(o).name), ['allow-eso-to-vault-8200-ingress', 'allow-eso-to-vault-8201-ingress']);
   // Applied as kubectl apply would: one object per namespace and name, a later one replacing an earlier.
-  const applied = new Map(suggested.map((o) => [`${o.metadata?.namespace}/${o.metadata?.name}`, o]));
+  const applied = new Map(suggested.map((o) => [`${meta(o).namespace}/${meta(o).name}`, o]));
   const fixed = explain([...vaultPlatform(), ...applied.values()], [esoToVault, cluster]).results;
   t.same(fixed.map((r) => r.verdict), ['allowed', 'allowed'], 'neither suggestion replaced the other');
 });
