@@ -20,7 +20,7 @@ export interface ClusterInformersOptions {
 export class ClusterInformers {
   private readonly reflectors = new Map<WatchedKind, Reflector>();
   private readonly listeners = new Set<ClusterEventListener>();
-  private readonly syncWaiters: Array<() => void> = [];
+  private readonly syncWaiters = new Set<() => void>();
   private readonly logger?: InformerLogger;
 
   constructor(opts: ClusterInformersOptions) {
@@ -50,14 +50,25 @@ export class ClusterInformers {
   /** Resolves when synced() becomes true; rejects with the signal's reason if aborted first. */
   whenSynced(signal?: AbortSignal): Promise<void> {
     if (this.synced()) return Promise.resolve();
+    if (signal?.aborted) return Promise.reject(signal.reason ?? new Error('aborted'));
     return new Promise((resolve, reject) => {
-      const onAbort = () => reject(signal?.reason ?? new Error('aborted'));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.syncWaiters.push(() => {
+      // Whichever comes first removes the other: an aborted wait leaves no waiter behind.
+      const onSynced = () => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
-      });
+      };
+      const onAbort = () => {
+        this.syncWaiters.delete(onSynced);
+        reject(signal?.reason ?? new Error('aborted'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.syncWaiters.add(onSynced);
     });
+  }
+
+  /** Waits registered by whenSynced() and not yet settled. */
+  get pendingSyncWaits(): number {
+    return this.syncWaiters.size;
   }
 
   /** Subscribes to every add/update/delete, of every kind, as applied to the caches. Returns an unsubscribe. */
@@ -104,6 +115,8 @@ export class ClusterInformers {
 
   private checkSynced(): void {
     if (!this.synced()) return;
-    for (const waiter of this.syncWaiters.splice(0)) waiter();
+    const waiters = [...this.syncWaiters];
+    this.syncWaiters.clear();
+    for (const waiter of waiters) waiter();
   }
 }

@@ -254,3 +254,23 @@ t.test('a 403 is logged with the RBAC the explainer needs as the hint', async (t
   t.match(warning['err'], /LIST \/api\/v1\/pods failed with 403/);
   t.match(warning['hint'], /get\/list\/watch on namespaces, pods, services, endpointslices or networkpolicies/);
 });
+
+t.test('whenSynced: an aborted wait rejects and leaves no waiter behind; an already aborted signal rejects at once', async (t) => {
+  const { informers } = await setup(t);
+  // Not started: it never syncs on its own.
+  const waits = Array.from({ length: 100 }, () => {
+    const controller = new AbortController();
+    const wait = informers.whenSynced(controller.signal);
+    controller.abort(new Error('gave up'));
+    return wait;
+  });
+  for (const wait of waits) await t.rejects(wait, /gave up/);
+  t.equal(informers.pendingSyncWaits, 0, 'no waiter kept for aborted waits');
+  await t.rejects(informers.whenSynced(AbortSignal.abort(new Error('before'))), /before/, 'an aborted signal rejects at once');
+  t.equal(informers.pendingSyncWaits, 0);
+  const kept = informers.whenSynced(AbortSignal.timeout(5000));
+  t.equal(informers.pendingSyncWaits, 1);
+  informers.start();
+  await kept;
+  t.equal(informers.pendingSyncWaits, 0, 'a wait that resolves is gone too');
+});
