@@ -1,5 +1,6 @@
 // Explains one catalog path: resolves it, evaluates every connection, folds them into one
 // verdict with the deciding policies, and proposes (and checks) an allow when it is denied.
+import { isIP } from 'node:net';
 import type { PathSpec } from '../catalog/types.js';
 import { evaluateConnection, type ConnectionResult, type DirectionVerdict, type PolicyLookup, type RuleRef } from './evaluate.js';
 import type { ClusterModel } from './model.js';
@@ -132,6 +133,24 @@ function fromText(path: PathSpec): string {
 }
 
 /** Explains one path against a model. */
+/**
+ * A tcp or http path to a Service by name resolves the name first, over UDP 53 to the cluster
+ * DNS. The verdict is the connection's; when that lookup is denied, a note says so: the probe (and
+ * the application) fails with dns_timeout before the connection is tried. A dns path declared
+ * for the source is where the verdict for DNS itself belongs.
+ */
+function lookupNotes(model: ClusterModel, path: PathSpec, resolved: ResolvedPath, options: ResolveOptions, notes: string[]): void {
+  if (path.check === 'dns' || resolved.destination.kind !== 'service' || resolved.unresolved || isIP(path.host.replace(/\.$/, '')) !== 0) return;
+  const lookup = resolvePath(model, { ...path, check: 'dns', dns: undefined }, options);
+  if (lookup.unresolved) return;
+  const denied = lookup.targets.filter((t) => t.protocol === 'UDP').flatMap((target) => lookup.sources.map((source) =>
+    evaluateConnection(model, { source, destination: target.destination, port: target.port, protocol: target.protocol })))
+    .filter((r) => r.verdict === 'denied_egress' || r.verdict === 'denied_ingress');
+  if (denied.length === 0) return;
+  const where = denied[0]!.verdict === 'denied_egress' ? `egress at ${denied[0]!.connection.source.display}` : 'ingress at the cluster DNS';
+  notes.push(`name lookup denied: UDP ${denied[0]!.connection.port} to the cluster DNS is denied (${where}), so resolving ${path.host} ends in dns_timeout before this connection is tried; allow DNS egress for the source (a dns path to any name checks it)`);
+}
+
 export function explainPath(model: ClusterModel, path: PathSpec, options: ResolveOptions): { explanation: PathExplanation; resolved: ResolvedPath } {
   const resolved = resolvePath(model, path, options);
   const results = resolved.unresolved ? [] : resolved.targets.flatMap((target) =>
@@ -148,6 +167,7 @@ export function explainPath(model: ClusterModel, path: PathSpec, options: Resolv
   maybeNotes(results, notes);
   if (path.expect === 'blocked') tooBroadNotes(results, notes);
   if (resolved.destination.kind === 'address') notes.push('ingress not evaluated: the destination is outside the pod network');
+  lookupNotes(model, path, resolved, options, notes);
 
   let suggestion: string | null = null;
   let suggestionVerified: boolean | undefined;

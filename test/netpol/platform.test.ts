@@ -114,6 +114,28 @@ t.test('every namespace → kube-dns behind default-deny egress without a DNS al
   t.same(fixed.egress.allowedBy, [{ policy: 'team-a/allow-dns', rule: 0 }]);
 });
 
+t.test('a path to a Service by name whose source may not look names up: allowed, with a note that the lookup is denied', async (t) => {
+  // external-secrets may reach vault:8200 (egress and ingress), but its egress allows nothing else: no DNS.
+  const egressToVaultOnly: KubeObject = {
+    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'eso-egress', namespace: 'external-secrets' },
+    spec: {
+      podSelector: {}, policyTypes: ['Egress'],
+      egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'vault' } } }], ports: [{ protocol: 'TCP', port: 8200 }] }],
+    },
+  };
+  const objects = [...vaultPlatform(), ALLOW_ESO_TO_VAULT, egressToVaultOnly];
+  const r = explain(objects, [esoToVault]).results[0]!;
+  t.equal(r.verdict, 'allowed', 'the verdict is the connection\'s');
+  t.match(r.notes.join('\n'), /name lookup denied: UDP 53 to the cluster DNS is denied \(egress at .*external-secrets.*\), so resolving vault\.vault\.svc\.cluster\.local ends in dns_timeout/);
+  const dnsAllowed = structuredClone(ALLOW_DNS_UDP_ONLY) as KubeObject & { metadata: { namespace: string } };
+  dnsAllowed.metadata.namespace = 'external-secrets';
+  const fixed = explain([...objects, dnsAllowed], [esoToVault]).results[0]!;
+  t.equal(fixed.verdict, 'allowed');
+  t.notMatch(fixed.notes.join('\n'), /name lookup/, 'no note once DNS egress is allowed');
+  const open = explain([...vaultPlatform(), ALLOW_ESO_TO_VAULT], [esoToVault]).results[0]!;
+  t.notMatch(open.notes.join('\n'), /name lookup/, 'nor when the source is not egress-isolated');
+});
+
 t.test('named port rules resolve on real CoreDNS pods when they are in the manifests', async (t) => {
   const coredns: KubeObject = {
     apiVersion: 'v1', kind: 'Pod', metadata: { name: 'coredns-1', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
