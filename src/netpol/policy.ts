@@ -77,6 +77,8 @@ export function compilePolicy(obj: KubeObject, defaultNamespace: string): { poli
   const types = new Set<string>();
   if (spec.policyTypes !== undefined && spec.policyTypes !== null) {
     if (!Array.isArray(spec.policyTypes)) problems.push({ path: ['spec', 'policyTypes'], message: 'policyTypes must be a list' });
+    // ValidateNetworkPolicySpec: at most as many entries as there are types.
+    else if (spec.policyTypes.length > 2) problems.push({ path: ['spec', 'policyTypes'], message: 'policyTypes may not list more than 2 entries' });
     else spec.policyTypes.forEach((t: unknown, i: number) => {
       if (t === 'Ingress' || t === 'Egress') types.add(t);
       else problems.push({ path: ['spec', 'policyTypes', i], message: 'policyTypes entries must be Ingress or Egress' });

@@ -79,6 +79,33 @@ t.test('a port name must be an IANA_SVC_NAME: a letter, no "--" (the API rejects
   for (const good of ['http', 'dns-tcp', 'h2c', 'a-1']) t.same(new ClusterModel().upsert(policy(good)).problems, [], good);
 });
 
+t.test('label keys and values in selectors, and policyTypes, as the API validates them (it rejects the policy otherwise)', async (t) => {
+  const policy = (spec: Record<string, unknown>) => ({
+    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace: 'n' }, spec,
+  });
+  const problemsOf = (spec: Record<string, unknown>) => new ClusterModel().upsert(policy(spec)).problems;
+  const bad: [string, Record<string, unknown>][] = [
+    ['a value with a space', { podSelector: { matchLabels: { app: 'my app' } } }],
+    ['a value over 63 characters', { podSelector: { matchLabels: { app: 'a'.repeat(64) } } }],
+    ['a value ending in "-"', { podSelector: { matchLabels: { app: 'web-' } } }],
+    ['a key with two "/"', { podSelector: { matchLabels: { 'a/b/c': 'x' } } }],
+    ['a key with an upper-case prefix', { podSelector: { matchLabels: { 'Example.com/app': 'x' } } }],
+    ['an empty key name', { podSelector: { matchLabels: { 'example.com/': 'x' } } }],
+    ['an expression key with a space', { podSelector: { matchExpressions: [{ key: 'my key', operator: 'Exists' }] } }],
+    ['an In value that is invalid', { podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['ok', '*'] }] } }],
+    ['a peer namespaceSelector value that is invalid', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'team a' } } }] }] }],
+    ['three policyTypes', { podSelector: {}, policyTypes: ['Ingress', 'Egress', 'Ingress'] }],
+  ];
+  for (const [name, spec] of bad) t.not(problemsOf(spec).length, 0, name);
+  const good: [string, Record<string, unknown>][] = [
+    ['prefixed keys, dotted values, empty values', { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'vault', 'k8s-app': 'kube-dns', 'x.y/z_1': '', ver: 'v1.2_3' } } }],
+    ['a 63-character value', { podSelector: { matchLabels: { app: 'a'.repeat(63) } } }],
+    ['NotIn with an empty value', { podSelector: { matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['', 'web'] }] } }],
+    ['two policyTypes, even the same twice', { podSelector: {}, policyTypes: ['Ingress', 'Ingress'] }],
+  ];
+  for (const [name, spec] of good) t.same(problemsOf(spec), [], name);
+});
+
 t.test('directories recursively (yaml, yml, json; hidden skipped), stdin, missing paths', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'pathprobe-manifests-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
