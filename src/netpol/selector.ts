@@ -1,5 +1,6 @@
 // Kubernetes label selectors compiled once into predicates (metav1.LabelSelector semantics:
 // matchLabels and matchExpressions are ANDed; an empty selector `{}` selects everything).
+import { checkLabelKey, checkLabelValue } from '../catalog/k8s-names.js';
 
 /** Labels of a pod or namespace. */
 export type Labels = Readonly<Record<string, string>>;
@@ -45,29 +46,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * empty in a NetworkPolicy peer); here `{}` selects everything. Invalid parts are reported and the
  * selector then selects nothing.
  */
-// Label syntax as the API server validates it (apimachinery IsQualifiedName, IsValidLabelValue):
-// a selector that breaks it makes the API reject the whole object, so evaluating it as written
-// could call a path allowed by a policy that can never exist.
-const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-/** Why `key` is not a valid label key (`[prefix/]name`), or undefined. */
-export function labelKeyProblem(key: string): string | undefined {
-  const parts = key.split('/');
-  const name = parts.at(-1)!;
-  const prefix = parts.length === 2 ? parts[0]! : undefined;
-  const shape = 'a label key is [a DNS subdomain of at most 253 characters/]a name of at most 63 characters: letters, digits, "-", "_", "." between letters or digits';
-  if (parts.length > 2) return `label key "${key}" has more than one "/": ${shape}`;
-  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) return `label key "${key}" has an invalid prefix: ${shape}`;
-  if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) return `label key "${key}" is invalid: ${shape}`;
-  return undefined;
-}
-
-/** Why `value` is not a valid label value (empty, or a name of at most 63 characters), or undefined. */
-export function labelValueProblem(value: string): string | undefined {
-  if (value === '' || (value.length <= 63 && LABEL_NAME.test(value))) return undefined;
-  return `label value "${value.length > 70 ? `${value.slice(0, 70)}…` : value}" is invalid: at most 63 characters, letters, digits, "-", "_", "." between letters or digits, or empty`;
-}
+// Label keys and values are checked as the API server validates them (catalog/k8s-names.ts): a
+// selector that breaks the syntax makes the API reject the whole object, so evaluating it as
+// written could call a path allowed by a policy that can never exist.
 
 export function compileSelector(raw: unknown): { selector: CompiledSelector; problems: SelectorProblem[] } {
   const problems: SelectorProblem[] = [];
@@ -86,7 +67,7 @@ export function compileSelector(raw: unknown): { selector: CompiledSelector; pro
           problems.push({ path: ['matchLabels', k], message: `label value of "${k}" must be a string (quote it)` });
           continue;
         }
-        const invalid = labelKeyProblem(k) ?? labelValueProblem(v);
+        const invalid = checkLabelKey(k) ?? checkLabelValue(v, k);
         if (invalid !== undefined) {
           problems.push({ path: ['matchLabels', k], message: invalid });
           continue;
@@ -130,7 +111,7 @@ function compileRequirement(
     return undefined;
   }
   const key = raw.key;
-  const keyProblem = labelKeyProblem(key);
+  const keyProblem = checkLabelKey(key);
   if (keyProblem !== undefined) {
     problems.push({ path: [...path, 'key'], message: keyProblem });
     return undefined;
@@ -145,7 +126,7 @@ function compileRequirement(
     problems.push({ path: [...path, 'values'], message: 'values must be a list of strings' });
     return undefined;
   }
-  const valueProblem = (values as string[]).map(labelValueProblem).find((p) => p !== undefined);
+  const valueProblem = (values as string[]).map((v) => checkLabelValue(v, key)).find((p) => p !== undefined);
   if (valueProblem !== undefined) {
     problems.push({ path: [...path, 'values'], message: valueProblem });
     return undefined;
